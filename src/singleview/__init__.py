@@ -1,0 +1,1 @@
+"""singleview: answers to multi-agency safeguarding enquiries under the MAIS standards."""

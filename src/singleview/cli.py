@@ -1,0 +1,35 @@
+"""The one command-line app: ``singleview <capability> <command>``.
+
+Each capability keeps its commands in its own ``cli.py`` and is mounted here by name.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from singleview.db import migrate
+from singleview.settings import get_settings
+
+app = typer.Typer(
+    name="singleview",
+    help="Answer multi-agency safeguarding enquiries lawfully and accountably (MAIS profile).",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+db_app = typer.Typer(help="The node's database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    database_url: str = typer.Option(None, "--database-url", help="Defaults to the node's."),
+) -> None:
+    """Create or migrate every table the node needs."""
+    url = database_url or get_settings().database_url
+    migrate(url)
+    typer.echo(f"database at {url} is up to date")
+
+
+# Each capability mounts its own sub-app below, one line each:
+# app.add_typer(<capability>_app, name="<name>")

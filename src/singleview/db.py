@@ -1,0 +1,83 @@
+"""Database plumbing shared by every capability: one declarative base, engines, migrations.
+
+SQLite (WAL) is the embedded default and PostgreSQL the production store; both go through the
+same SQLAlchemy 2.x code. Each capability owns its tables and keeps its Alembic revisions in its
+own ``migrations/`` folder as a separate branch, so ``upgrade heads`` brings every one up.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData, event
+from sqlalchemy import create_engine as sa_create_engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Capabilities whose tables live in the node's database, in dependency order.
+CAPABILITIES_WITH_TABLES = ("records", "governance", "trust", "audit", "exchange", "web")
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table of every capability."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers run while one writer appends; NORMAL sync is durable across process
+    # crashes in WAL mode, which is what the audit log's "acknowledged means kept" needs.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the project's SQLite pragmas applied where relevant."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    engine = sa_create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to ``engine`` that keeps objects usable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(url: str) -> Config:
+    package_root = Path(str(resources.files("singleview")))
+    locations = [
+        str(package_root / capability / "migrations")
+        for capability in CAPABILITIES_WITH_TABLES
+        if (package_root / capability / "migrations").is_dir()
+    ]
+    config = Config()
+    config.set_main_option("script_location", str(package_root / "migrations"))
+    config.set_main_option("version_locations", " ".join(locations))
+    config.set_main_option("path_separator", "space")
+    config.attributes["database_url"] = url
+    return config
+
+
+def migrate(url: str) -> None:
+    """Bring the database at ``url`` up to the newest revision of every capability."""
+    command.upgrade(_alembic_config(url), "heads")

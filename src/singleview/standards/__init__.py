@@ -1,0 +1,1 @@
+"""Domain models for the MAIS objects, their FHIR R4 mapping and the shipped vocabularies."""
