@@ -33,3 +33,7 @@ def db_upgrade(
 
 # Each capability mounts its own sub-app below, one line each:
 # app.add_typer(<capability>_app, name="<name>")
+
+from singleview.standards.cli import vocab_app  # noqa: E402
+
+app.add_typer(vocab_app, name="vocab")
