@@ -1,0 +1,76 @@
+"""The matcher's public functions: match one enquiry, keep the index in step with the records.
+
+``match`` is what the Exchange calls on the responder path once the decision permits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from singleview.matching.bands import Band, decide_band, insufficiency
+from singleview.matching.model import MatchModel
+from singleview.matching.result import Candidate, MatchResult
+from singleview.matching.scorer import score_pair
+from singleview.matching.standardise import StandardisedPerson, standardise
+from singleview.matching.storage import find_candidates, index_people, remove_people
+from singleview.standards.person import Person
+
+#: How many runners-up a result keeps for the audit.
+KEPT_CANDIDATES = 5
+
+
+def match_standardised(
+    session: Session, enquiry: StandardisedPerson, model: MatchModel
+) -> MatchResult:
+    """Match an already standardised enquiry against the node's index."""
+    thresholds = (model.thresholds.certain, model.thresholds.possible)
+    trained_at = model.trained_on.get("trainedAt")
+    reason = insufficiency(enquiry)
+    if reason:
+        return MatchResult(
+            band=Band.INSUFFICIENT,
+            best_record_id=None,
+            probability=None,
+            candidates_considered=0,
+            notes=(*enquiry.notes, reason),
+            thresholds=thresholds,
+            model_trained_at=trained_at,
+        )
+    candidates = find_candidates(session, enquiry)
+    scores = sorted(
+        (score_pair(model, enquiry, record) for record in candidates),
+        key=lambda s: (-s.probability, s.record_id),
+    )
+    band = decide_band([s.probability for s in scores], model.thresholds)
+    best = scores[0] if scores else None
+    return MatchResult(
+        band=band,
+        best_record_id=best.record_id if best and band is not Band.NO_MATCH else None,
+        probability=best.probability if best else None,
+        candidates_considered=len(scores),
+        candidates=tuple(Candidate(s.record_id, s.probability) for s in scores[:KEPT_CANDIDATES]),
+        waterfall=best,
+        notes=enquiry.notes,
+        thresholds=thresholds,
+        model_trained_at=trained_at,
+    )
+
+
+def match(
+    session: Session, person: Person, model: MatchModel, notes: tuple[str, ...] = ()
+) -> MatchResult:
+    """Find ``person`` in the node's records: band, best record, probability, explanation.
+
+    ``notes`` carries what was dropped before parsing (see ``standardise.lenient_person``).
+    """
+    return match_standardised(session, standardise("enquiry", person, notes), model)
+
+
+def on_people_changed(
+    session: Session, changed: Iterable[tuple[str, Person]], removed: Iterable[str] = ()
+) -> None:
+    """Keep the index in step with the records: re-index changed people, drop removed ones."""
+    remove_people(session, list(removed))
+    index_people(session, (standardise(record_id, person) for record_id, person in changed))
