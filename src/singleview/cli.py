@@ -41,3 +41,8 @@ app.add_typer(vocab_app, name="vocab")
 from singleview.records.cli import app as records_app  # noqa: E402
 
 app.add_typer(records_app, name="records")
+
+from singleview.trust.cli import keys_app, register_app  # noqa: E402
+
+app.add_typer(register_app, name="register")
+app.add_typer(keys_app, name="keys")
