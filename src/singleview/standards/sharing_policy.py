@@ -25,7 +25,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from singleview.governance import codes as vocab
+from singleview.standards.vocabulary import load_vocabulary
 
 Route = Literal["statutory", "agreement", "professional-judgement", "node-rule"]
 PolicyStatus = Literal["active", "draft", "withdrawn"]
@@ -35,20 +35,20 @@ ConsentFailure = Literal["deny", "review"]
 
 def _code_in(scheme: str) -> Callable[[str], str]:
     def check(code: str) -> str:
-        if not vocab.is_code(scheme, code):
+        if code not in load_vocabulary(scheme):
             raise ValueError(f"{code!r} is not a code in the {scheme} vocabulary")
         return code
 
     return check
 
 
-PurposeCode = Annotated[str, AfterValidator(_code_in(vocab.PURPOSES))]
-LegalBasisCode = Annotated[str, AfterValidator(_code_in(vocab.LEGAL_BASES))]
-DataCategoryCode = Annotated[str, AfterValidator(_code_in(vocab.DATA_CATEGORIES))]
-OrganisationTypeCode = Annotated[str, AfterValidator(_code_in(vocab.ORGANISATION_TYPES))]
-PractitionerRoleCode = Annotated[str, AfterValidator(_code_in(vocab.PRACTITIONER_ROLES))]
-ObligationCode = Annotated[str, AfterValidator(_code_in(vocab.OBLIGATIONS))]
-DecisionReasonCode = Annotated[str, AfterValidator(_code_in(vocab.DECISION_REASONS))]
+PurposeCode = Annotated[str, AfterValidator(_code_in("purposes"))]
+LegalBasisCode = Annotated[str, AfterValidator(_code_in("legal-bases"))]
+DataCategoryCode = Annotated[str, AfterValidator(_code_in("data-categories"))]
+OrganisationTypeCode = Annotated[str, AfterValidator(_code_in("organisation-types"))]
+PractitionerRoleCode = Annotated[str, AfterValidator(_code_in("practitioner-roles"))]
+ObligationCode = Annotated[str, AfterValidator(_code_in("obligations"))]
+DecisionReasonCode = Annotated[str, AfterValidator(_code_in("decision-reasons"))]
 #: ODRL 2.2 action names (``read``, ``use``, ``distribute``, ``transfer``, ``sell`` ...).
 OdrlAction = Annotated[str, Field(pattern=r"^[a-z][A-Za-z]*$")]
 Text = Annotated[str, Field(min_length=1)]
