@@ -178,3 +178,9 @@ def contact_show(database_url: DatabaseUrl = None) -> None:
         typer.echo("no contact details are set: use `singleview records contact set`", err=True)
         raise typer.Exit(1)
     typer.echo(contact.model_dump_json(by_alias=True, exclude_none=True, indent=2))
+
+
+# The synthetic population generator lives in its own package; mounted here by name.
+from singleview.records.synth.cli import synth_command  # noqa: E402
+
+app.command("synth")(synth_command)

@@ -13,7 +13,6 @@ compose (a nickname can also be misspelt).
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -24,6 +23,7 @@ from singleview.records.synth.population import (
     random_valid_nhs_number,
     residence_json,
 )
+from singleview.records.synth.randomness import SynthRandom
 from singleview.standards.nhs_number import NHS_NUMBER_SYSTEM, is_valid_nhs_number
 
 #: Where a mistyped NHS number (one failing the Modulus 11 check) is carried. The Person
@@ -116,7 +116,7 @@ class ErrorTally:
 class _Errors:
     """Decides and records errors for one record."""
 
-    def __init__(self, rng: random.Random, tally: ErrorTally) -> None:
+    def __init__(self, rng: SynthRandom, tally: ErrorTally) -> None:
         self.rng = rng
         self.tally = tally
         self.made: list[str] = []
@@ -133,7 +133,7 @@ class _Errors:
 def record_of(
     truth: TruePerson,
     rates: ErrorRates,
-    rng: random.Random,
+    rng: SynthRandom,
     tally: ErrorTally,
     nhs_number_missing: float | None = None,
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -247,7 +247,7 @@ def _nhs_number(
     return {"system": NHS_NUMBER_SYSTEM, "value": truth.nhs_number}
 
 
-def mistype_nhs_number(number: str, rng: random.Random) -> str:
+def mistype_nhs_number(number: str, rng: SynthRandom) -> str:
     """``number`` with one digit changed or two neighbours swapped: Modulus 11 catches both."""
     while True:
         digits = list(number)

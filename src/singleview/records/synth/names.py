@@ -9,10 +9,11 @@ names a UK town's school roll actually holds.
 
 from __future__ import annotations
 
-import random
 from itertools import accumulate
 
 from faker.providers.person.en_GB import Provider as FakerPerson
+
+from singleview.records.synth.randomness import SynthRandom
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -173,9 +174,9 @@ class WeightedNames:
         self.names = names
         self._cumulative = list(accumulate(weights))
 
-    def draw(self, rng: random.Random) -> str:
+    def draw(self, rng: SynthRandom) -> str:
         """One name, drawn in proportion to its weight."""
-        return rng.choices(self.names, cum_weights=self._cumulative)[0]
+        return rng.weighted(self.names, self._cumulative)
 
 
 def _family_names() -> WeightedNames:
@@ -215,7 +216,7 @@ def preferred_form(name: str) -> tuple[str, ...]:
     return _PREFERRED_FORMS.get(name, ())
 
 
-def name_variant(name: str, rng: random.Random) -> str | None:
+def name_variant(name: str, rng: SynthRandom) -> str | None:
     """A nickname or spelling variant of ``name``, or None when we know no plausible one.
 
     Names outside the variant table get a phonetic respelling (Ashleigh/Ashley, Philip/Filip,
@@ -248,7 +249,7 @@ def _respell(name: str) -> str | None:
     return None
 
 
-def typo(name: str, rng: random.Random) -> str:
+def typo(name: str, rng: SynthRandom) -> str:
     """``name`` with one keying slip: a neighbouring key, a dropped, doubled or swapped letter."""
     if len(name) < 3:
         return name + name[-1].lower()
@@ -271,7 +272,7 @@ def typo(name: str, rng: random.Random) -> str:
     return name[:-1] if len(name) > 3 else name + name[-1]
 
 
-def split_family_name(name: str, rng: random.Random) -> str:
+def split_family_name(name: str, rng: SynthRandom) -> str:
     """What a system keeps of a hyphenated or double-barrelled family name: one part, or the
     parts with the hyphen dropped or added (Smith-Jones → Jones, Smith Jones, SmithJones)."""
     parts = name.replace("-", " ").split()

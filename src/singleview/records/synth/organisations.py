@@ -9,12 +9,13 @@ overlap that multi-agency enquiries exist for comes from.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from singleview.records.synth.names import FAMILY_NAMES, MENS_NAMES, WOMENS_NAMES
 from singleview.records.synth.population import REFERENCE_DATE, TruePerson
+from singleview.records.synth.randomness import SynthRandom
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +167,7 @@ ORGANISATIONS_BY_KEY = {profile.key: profile for profile in DEFAULT_ORGANISATION
 
 
 def involvements_for(
-    person: TruePerson, profile: OrganisationProfile, rng: random.Random
+    person: TruePerson, profile: OrganisationProfile, rng: SynthRandom
 ) -> list[dict[str, Any]]:
     """One to three service episodes the organisation recorded for ``person`` (Involvement JSON)."""
     age = person.age
@@ -175,13 +176,13 @@ def involvements_for(
         for s in profile.services
         if s.min_age <= age <= s.max_age and (s.service_type != "maternity" or person.sex == "2")
     ] or list(profile.services)
-    count = rng.choices((1, 2, 3), cum_weights=(60, 90, 100))[0]
+    count = rng.weighted((1, 2, 3), (60, 90, 100))
     episodes = []
     for _ in range(count):
         service = rng.choice(services)
         codes = [code for code, _ in service.episode_types]
         weights = [weight for _, weight in service.episode_types]
-        episode_type = rng.choices(codes, weights=weights)[0]
+        episode_type = rng.weighted(codes, list(accumulate(weights)))
         episodes.append(_episode(person, profile, service, episode_type, rng))
     episodes.sort(key=lambda e: (e["periodStart"], e["serviceType"], e["episodeType"]))
     return episodes
@@ -192,7 +193,7 @@ def _episode(
     profile: OrganisationProfile,
     service: Service,
     episode_type: str,
-    rng: random.Random,
+    rng: SynthRandom,
 ) -> dict[str, Any]:
     earliest = max(person.birth_date, REFERENCE_DATE - dt.timedelta(days=6 * 365))
     span = max(1, (REFERENCE_DATE - earliest).days - 7)
@@ -212,7 +213,7 @@ def _episode(
 
 
 def professional(
-    profile: OrganisationProfile, role: str | None, rng: random.Random
+    profile: OrganisationProfile, role: str | None, rng: SynthRandom
 ) -> dict[str, Any]:
     """A lead professional with a work phone (Ofcom's drama range) and email."""
     given = (WOMENS_NAMES if rng.random() < 0.7 else MENS_NAMES).draw(rng)

@@ -9,7 +9,6 @@ household, which is cut short).
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
@@ -20,6 +19,7 @@ from singleview.records.synth.names import (
     given_name_pool,
     preferred_form,
 )
+from singleview.records.synth.randomness import SynthRandom
 from singleview.standards.nhs_number import NHS_NUMBER_SYSTEM, nhs_check_digit
 
 
@@ -149,7 +149,7 @@ class NhsNumberAllocator:
     _SPAN = 100_000_000
 
     def __init__(self, seed: int) -> None:
-        rng = random.Random(f"{seed}:nhs-numbers")
+        rng = SynthRandom(f"{seed}:nhs-numbers")
         # Odd and not a multiple of 5: coprime with 10^8, which makes the map a bijection.
         self._a = rng.randrange(10_000_000, 90_000_000) * 10 + rng.choice((1, 3, 7, 9))
         self._b = rng.randrange(self._SPAN)
@@ -165,7 +165,7 @@ class NhsNumberAllocator:
                 return nine + str(check)
 
 
-def random_valid_nhs_number(rng: random.Random) -> str:
+def random_valid_nhs_number(rng: SynthRandom) -> str:
     """A valid NHS number in the synthetic 9xx range that may or may not belong to anyone."""
     while True:
         nine = str(rng.randrange(900_000_000, 1_000_000_000))
@@ -177,7 +177,7 @@ def random_valid_nhs_number(rng: random.Random) -> str:
 class AddressBook:
     """Makes plausible UK addresses with real-format postcodes in real postcode districts."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: SynthRandom) -> None:
         self._rng = rng
 
     def address(self, near: Residence | None = None) -> tuple[str, str, str]:
@@ -203,7 +203,7 @@ class AddressBook:
     def history(self, settled_by: dt.date) -> list[Residence]:
         """A household's homes, oldest first, the last one current (no end date)."""
         rng = self._rng
-        moves = rng.choices((0, 1, 2, 3), cum_weights=(50, 78, 92, 100))[0]
+        moves = rng.weighted((0, 1, 2, 3), (50, 78, 92, 100))
         end: dt.date | None = None
         start = REFERENCE_DATE - dt.timedelta(days=rng.randint(60, 2400))
         homes: list[Residence] = []
@@ -221,7 +221,7 @@ class AddressBook:
         return homes
 
 
-def _birth_date(rng: random.Random, age: int) -> dt.date:
+def _birth_date(rng: SynthRandom, age: int) -> dt.date:
     days = int(age * 365.25) + rng.randrange(365)
     return REFERENCE_DATE - dt.timedelta(days=days + 1)
 
@@ -239,7 +239,7 @@ class PopulationGenerator:
     """Generates the true population household by household."""
 
     def __init__(self, seed: int) -> None:
-        self._rng = random.Random(f"{seed}:population")
+        self._rng = SynthRandom(f"{seed}:population")
         self._addresses = AddressBook(self._rng)
         self._nhs = NhsNumberAllocator(seed)
         self._next_index = 0
@@ -259,13 +259,13 @@ class PopulationGenerator:
         rng = self._rng
         self._households += 1
         household_id = f"H{self._households:07d}"
-        parent_age = rng.choices(range(18, 56), cum_weights=_PARENT_AGE_CUMULATIVE)[0]
+        parent_age = rng.weighted(range(18, 56), _PARENT_AGE_CUMULATIVE)
         family = FAMILY_NAMES.draw(rng)
         if rng.random() < 0.012:
             family = f"{family} {FAMILY_NAMES.draw(rng)}"  # double-barrelled without a hyphen
         other_family = FAMILY_NAMES.draw(rng)
         vulnerable = rng.random() < 0.12
-        children = rng.choices((1, 2, 3, 4, 5), cum_weights=(35, 73, 91, 98, 100))[0]
+        children = rng.weighted((1, 2, 3, 4, 5), (35, 73, 91, 98, 100))
         oldest_possible = min(24, parent_age - 16)
         child_ages = sorted(rng.randint(0, oldest_possible) for _ in range(children))[::-1]
         youngest_born = _birth_date(rng, child_ages[-1])
@@ -371,7 +371,7 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - int((day.month, day.day) < (born.month, born.day))
 
 
-def _sex(rng: random.Random) -> str:
+def _sex(rng: SynthRandom) -> str:
     roll = rng.random()
     if roll < 0.0005:
         return "9"

@@ -11,13 +11,13 @@ so both give byte-identical files for the same seed.
 from __future__ import annotations
 
 import csv
-import json
-import random
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+from pydantic_core import to_json
 
 from singleview.records.synth.errors import (
     ENQUIRY_ERROR_RATES,
@@ -32,6 +32,7 @@ from singleview.records.synth.organisations import (
     involvements_for,
 )
 from singleview.records.synth.population import PopulationGenerator, TruePerson
+from singleview.records.synth.randomness import SynthRandom
 from singleview.standards.involvement import Involvement
 from singleview.standards.person import Person
 
@@ -118,7 +119,7 @@ def organisation_profiles(keys: Iterable[str] | None = None) -> tuple[Organisati
 class _Reservoir:
     """A fixed-size uniform sample of a stream (Algorithm R), for choosing enquiries."""
 
-    def __init__(self, size: int, rng: random.Random) -> None:
+    def __init__(self, size: int, rng: SynthRandom) -> None:
         self.size = size
         self.rng = rng
         self.seen = 0
@@ -128,10 +129,10 @@ class _Reservoir:
         self.seen += 1
         if len(self.items) < self.size:
             self.items.append(item)
-            return
-        slot = self.rng.randrange(self.seen)
-        if slot < self.size:
-            self.items[slot] = item
+        elif self.size:
+            slot = self.rng.randrange(self.seen)
+            if slot < self.size:
+                self.items[slot] = item
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,12 +163,12 @@ class _OrganisationStream:
     def __init__(self, profile: OrganisationProfile, options: SynthOptions) -> None:
         self.profile = profile
         self.options = options
-        self.rng = random.Random(f"{options.seed}:{profile.key}")
+        self.rng = SynthRandom(f"{options.seed}:{profile.key}")
         self.tally = ErrorTally()
         self.enquiry_tally = ErrorTally()
         self.count = 0
         held_enquiries = options.enquiries_per_organisation // 2
-        enquiry_rng = random.Random(f"{options.seed}:{profile.key}:enquiries")
+        enquiry_rng = SynthRandom(f"{options.seed}:{profile.key}:enquiries")
         self.held = _Reservoir(held_enquiries, enquiry_rng)
         self.not_held = _Reservoir(options.enquiries_per_organisation - held_enquiries, enquiry_rng)
 
@@ -185,7 +186,7 @@ class _OrganisationStream:
 
     def enquiries(self) -> list[SyntheticEnquiry]:
         """Enquiries about the sampled people, each with the enquirer's own errors."""
-        rng = random.Random(f"{self.options.seed}:{self.profile.key}:enquirer")
+        rng = SynthRandom(f"{self.options.seed}:{self.profile.key}:enquirer")
         sampled = sorted(self.held.items + self.not_held.items, key=lambda item: item[0].index)
         rng.shuffle(sampled)
         enquiries = []
@@ -210,7 +211,7 @@ def _raw_record(
     truth: TruePerson,
     profile: OrganisationProfile,
     rates: ErrorRates,
-    rng: random.Random,
+    rng: SynthRandom,
     tally: ErrorTally,
     number: int,
 ) -> _RawRecord:
@@ -302,7 +303,7 @@ def iter_record_json(
     ``involvements``), one per person, as ``organisation`` would hold them if it knew
     everyone, with its errors. Constant memory and no model building: for big import files."""
     profile = organisation_profiles([organisation])[0]
-    rng = random.Random(f"{seed}:{profile.key}:everyone")
+    rng = SynthRandom(f"{seed}:{profile.key}:everyone")
     tally = ErrorTally()
     rates = error_rates or ErrorRates()
     for number, truth in enumerate(PopulationGenerator(seed).people(n), start=1):
@@ -326,7 +327,9 @@ def iter_people(
 
 
 def _json_line(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # pydantic-core's encoder gives json.dumps(separators=(",", ":"), ensure_ascii=False)
+    # byte for byte, about three times faster.
+    return to_json(obj).decode() + "\n"
 
 
 def _dumped(model: Person | Involvement) -> dict[str, Any]:
