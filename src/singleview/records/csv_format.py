@@ -180,9 +180,8 @@ def column_for_involvement_field(field: str) -> str:
 
 def person_from_rows(
     rows: Sequence[tuple[int, Mapping[str, str]]], file: str
-) -> tuple[StoredPerson, list[int]] | list[Problem]:
-    """One person from their CSV rows (line number, row), with the line of each involvement;
-    or every problem the rows have."""
+) -> StoredPerson | list[Problem]:
+    """One person from their CSV rows (line number, row), or every problem the rows have."""
     first_line, first = rows[0]
     problems: list[Problem] = []
     record_id = _cell(first, "record_id")
@@ -201,14 +200,12 @@ def person_from_rows(
                 reason = f"differs from line {first_line} for the same record_id"
                 problems.append(Problem(file, line, column, reason))
     involvements: list[Involvement] = []
-    lines: list[int] = []
     for line, row in rows:
         wanted = involvement_json(row)
         if wanted is None:
             continue
         try:
             involvements.append(Involvement.model_validate(wanted))
-            lines.append(line)
         except ValidationError as error:
             problems.extend(
                 problems_from(
@@ -220,5 +217,4 @@ def person_from_rows(
             )
     if problems or person is None:
         return problems
-    stored = StoredPerson(record_id=record_id, person=person, involvements=tuple(involvements))
-    return stored, lines
+    return StoredPerson(record_id=record_id, person=person, involvements=tuple(involvements))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,31 +23,13 @@ from singleview.records.models import (
     UnsupportedFileError,
     problems_from,
 )
-from singleview.standards.involvement import Involvement
 from singleview.standards.person import Person
-from singleview.standards.vocabulary import load_vocabulary
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_SUFFIXES = (".csv",)
 
 #: Called now and then with the number of bytes of the file read so far.
 ProgressCallback = Callable[[int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class CodeLists:
-    """The codes an involvement may carry, from the shipped vocabularies."""
-
-    episode_types: frozenset[str]
-    service_types: frozenset[str]
-
-
-def shipped_code_lists() -> CodeLists:
-    """Episode and service type codes from the vocabularies that ship with singleview."""
-    return CodeLists(
-        frozenset(load_vocabulary("episode-types").codes),
-        frozenset(load_vocabulary("service-types").codes),
-    )
 
 
 def data_quality_gaps(person: Person) -> tuple[Gap, ...]:
@@ -69,28 +50,6 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(record)"
 
 
-def code_problems(
-    involvements: Iterable[tuple[str, int, Involvement]], codes: CodeLists, file: str
-) -> list[Problem]:
-    """Problems for involvements whose episode or service type is not a shipped code.
-
-    Each involvement comes with the field prefix and line the file gives it.
-    """
-    problems = []
-    for prefix, line, involvement in involvements:
-        if involvement.episode_type not in codes.episode_types:
-            reason = (
-                f"unknown episode type {involvement.episode_type!r} (see vocabulary episode-types)"
-            )
-            problems.append(Problem(file, line, f"{prefix}episodeType", reason))
-        if involvement.service_type not in codes.service_types:
-            reason = (
-                f"unknown service type {involvement.service_type!r} (see vocabulary service-types)"
-            )
-            problems.append(Problem(file, line, f"{prefix}serviceType", reason))
-    return problems
-
-
 class _SeenRecordIds:
     """Remembers where each record id first appeared, to refuse a person given twice."""
 
@@ -107,23 +66,17 @@ class _SeenRecordIds:
         )
 
 
-def parse_json_line(
-    raw: bytes | str, file: str, line: int, codes: CodeLists
-) -> ParsedRecord | list[Problem]:
+def parse_json_line(raw: bytes | str, file: str, line: int) -> ParsedRecord | list[Problem]:
     """One line of a JSON Lines file: a record, or the problems that make it malformed."""
     try:
         stored = StoredPerson.model_validate_json(raw)
     except ValidationError as error:
         return problems_from(error, file, line, _dotted)
-    involvements = ((f"involvements.{i}.", line, inv) for i, inv in enumerate(stored.involvements))
-    problems = code_problems(involvements, codes, file)
-    if problems:
-        return problems
     return ParsedRecord(line, stored, data_quality_gaps(stored.person))
 
 
 def read_jsonl(
-    path: Path, codes: CodeLists, on_progress: ProgressCallback | None = None
+    path: Path, on_progress: ProgressCallback | None = None
 ) -> Iterator[ParsedRecord | Problem]:
     """Every record of a JSON Lines file, or the problems of each malformed line."""
     file = path.name
@@ -136,7 +89,7 @@ def read_jsonl(
                 on_progress(done)
             if not raw.strip():
                 continue
-            result = parse_json_line(raw, file, number, codes)
+            result = parse_json_line(raw, file, number)
             if isinstance(result, list):
                 yield from result
                 continue
@@ -156,7 +109,7 @@ def _decoded_lines(stream: Iterable[bytes], counter: list[int]) -> Iterator[str]
 
 
 def read_csv(
-    path: Path, codes: CodeLists, on_progress: ProgressCallback | None = None
+    path: Path, on_progress: ProgressCallback | None = None
 ) -> Iterator[ParsedRecord | Problem]:
     """Every person of a CSV file (one row per person-involvement), or each row's problems."""
     file = path.name
@@ -174,14 +127,13 @@ def read_csv(
         if header_problems:
             yield from header_problems
             return
-        yield from _csv_people(reader, header, file, codes, done, on_progress)
+        yield from _csv_people(reader, header, file, done, on_progress)
 
 
 def _csv_people(
     reader: Any,
     header: list[str],
     file: str,
-    codes: CodeLists,
     done: list[int],
     on_progress: ProgressCallback | None,
 ) -> Iterator[ParsedRecord | Problem]:
@@ -211,57 +163,40 @@ def _csv_people(
         row = dict(zip(header, cells, strict=True))
         record_id = row["record_id"].strip()
         if group and group[0][1]["record_id"].strip() != record_id:
-            yield from _csv_person(group, file, codes, seen)
+            yield from _csv_person(group, file, seen)
             group = []
         group.append((line, row))
     if group:
-        yield from _csv_person(group, file, codes, seen)
+        yield from _csv_person(group, file, seen)
     if on_progress is not None:
         on_progress(done[0])
 
 
 def _csv_person(
-    group: list[tuple[int, Mapping[str, str]]], file: str, codes: CodeLists, seen: _SeenRecordIds
+    group: list[tuple[int, Mapping[str, str]]], file: str, seen: _SeenRecordIds
 ) -> Iterator[ParsedRecord | Problem]:
     first_line = group[0][0]
     result = csv_format.person_from_rows(group, file)
     if isinstance(result, list):
-        yield from result
+        yield from sorted(result, key=lambda problem: problem.line)
         return
-    stored, involvement_lines = result
-    labelled = (
-        ("", line, involvement)
-        for line, involvement in zip(involvement_lines, stored.involvements, strict=True)
-    )
-    problems = [
-        Problem(p.file, p.line, csv_format.column_for_involvement_field(p.field), p.reason)
-        for p in code_problems(labelled, codes, file)
-    ]
-    duplicate = seen.problem(stored.record_id, first_line, "record_id")
+    duplicate = seen.problem(result.record_id, first_line, "record_id")
     if duplicate is not None:
-        problems.append(
-            Problem(
-                file,
-                first_line,
-                "record_id",
-                f"{duplicate.reason}; rows for one person must be next to each other",
-            )
-        )
-    if problems:
-        yield from problems
+        reason = f"{duplicate.reason}; rows for one person must be next to each other"
+        yield Problem(file, first_line, "record_id", reason)
         return
-    yield ParsedRecord(first_line, stored, data_quality_gaps(stored.person))
+    yield ParsedRecord(first_line, result, data_quality_gaps(result.person))
 
 
 def read_records(
-    path: Path, codes: CodeLists, on_progress: ProgressCallback | None = None
+    path: Path, on_progress: ProgressCallback | None = None
 ) -> Iterator[ParsedRecord | Problem]:
     """Every record of an import file, chosen by extension (.jsonl/.ndjson or .csv)."""
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        return read_jsonl(path, codes, on_progress)
+        return read_jsonl(path, on_progress)
     if suffix in CSV_SUFFIXES:
-        return read_csv(path, codes, on_progress)
+        return read_csv(path, on_progress)
     raise UnsupportedFileError(
         f"{path.name}: cannot tell the format from the extension {suffix!r}; "
         "use .jsonl (or .ndjson) for JSON Lines or .csv for CSV"

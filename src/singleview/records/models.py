@@ -40,17 +40,29 @@ def problems_from(
     error: ValidationError, file: str, line: int, field_name: Callable[[tuple[Any, ...]], str]
 ) -> list[Problem]:
     """One problem per pydantic error, with the field named the way the file names it."""
+    details = error.errors()
+    locations = [tuple(detail["loc"]) for detail in details]
     problems = []
-    for detail in error.errors():
+    for detail, loc in zip(details, locations, strict=True):
+        # pydantic also reports a list as too short when its only item failed: say it once.
+        if detail["type"] == "too_short" and any(
+            other[: len(loc)] == loc and other != loc for other in locations
+        ):
+            continue
         reason = str(detail["msg"]).removeprefix("Value error, ")
         if detail["type"] == "json_invalid":
+            reason = reason.removeprefix("Invalid JSON: ")
             problems.append(Problem(file, line, "(line)", f"not valid JSON: {reason}"))
             continue
         if detail["type"] == "extra_forbidden":
             reason = "unknown field"
-        elif detail["type"] == "missing":
+        elif detail["type"] in ("model_type", "model_attributes_type", "dict_type"):
+            reason = "must be a JSON object"
+        elif detail["type"] == "missing" or (
+            detail["type"] == "string_too_short" and detail.get("input") == ""
+        ):
             reason = "required but missing"
-        problems.append(Problem(file, line, field_name(tuple(detail["loc"])), reason))
+        problems.append(Problem(file, line, field_name(loc), reason))
     return problems
 
 

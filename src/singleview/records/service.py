@@ -15,10 +15,8 @@ from sqlalchemy.orm import Session
 
 from singleview.records import storage
 from singleview.records.importer import (
-    CodeLists,
     ProgressCallback,
     read_records,
-    shipped_code_lists,
 )
 from singleview.records.models import ImportRejectedError, ImportReport, Problem, StoredPerson
 from singleview.standards.involvement import Involvement, OrganisationContact
@@ -113,7 +111,6 @@ def import_file(
     session: Session,
     path: Path,
     *,
-    codes: CodeLists | None = None,
     on_people_changed: PeopleChanged | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
@@ -125,7 +122,7 @@ def import_file(
     ``UnsupportedFileError`` for an unknown extension and ``OSError`` for an unreadable file.
     """
     report = ImportReport(file=path.name)
-    parsed = read_records(path, codes or shipped_code_lists(), on_progress)
+    parsed = read_records(path, on_progress)
 
     def sound_people() -> Iterator[StoredPerson]:
         for item in parsed:
@@ -145,6 +142,7 @@ def import_file(
         raise
     if report.problems:
         session.rollback()
+        report.problems.sort(key=lambda problem: problem.line)
         raise ImportRejectedError(report)
     session.commit()
     return report
