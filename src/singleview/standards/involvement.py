@@ -1,7 +1,7 @@
 """What a node says it knows about a person: a summary of PUB02's ServiceEpisode, and who to call.
 
 Episode and service types are codes from the shipped vocabularies (``episode-types``,
-``service-types``); the vocabulary loader checks them at the edges where data comes in.
+``service-types``), checked against them whenever an Involvement is built.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from singleview.standards.person import StandardModel
+from singleview.standards.vocabulary import load_vocabulary
 
 TelecomSystem = Literal["phone", "email", "url", "fax", "sms", "other"]
 TelecomUse = Literal["work", "home", "mobile", "temp", "old"]
@@ -42,6 +43,18 @@ class Involvement(StandardModel):
     period_start: dt.date
     period_end: dt.date | None = None
     professional: Professional | None = None
+
+    @field_validator("episode_type")
+    @classmethod
+    def _known_episode_type(cls, code: str) -> str:
+        load_vocabulary("episode-types").require(code)
+        return code
+
+    @field_validator("service_type")
+    @classmethod
+    def _known_service_type(cls, code: str) -> str:
+        load_vocabulary("service-types").require(code)
+        return code
 
     @model_validator(mode="after")
     def _consistent_period(self) -> Involvement:

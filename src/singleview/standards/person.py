@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -84,13 +85,13 @@ class Identifier(StandardModel):
     system: str = Field(min_length=1)
     value: str = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _check_nhs_number(self) -> Identifier:
-        if self.system == NHS_NUMBER_SYSTEM:
-            normalised = normalise_nhs_number(self.value)
-            if normalised != self.value:
-                object.__setattr__(self, "value", normalised)
-        return self
+    @field_validator("value")
+    @classmethod
+    def _check_nhs_number(cls, value: str, info: ValidationInfo) -> str:
+        # A field validator (not a model one) so the error names ``value``, not the identifier.
+        if info.data.get("system") == NHS_NUMBER_SYSTEM:
+            return normalise_nhs_number(value)
+        return value
 
 
 class PersonName(StandardModel):

@@ -12,15 +12,17 @@ from pydantic import Field
 from singleview.standards.person import StandardModel
 
 HexDigest = str
+#: FHIR ``integer`` is 32-bit signed, and the answer carries these as ``valueInteger``.
+FHIR_INTEGER_MAX = 2**31 - 1
 
 
 class Receipt(StandardModel):
     """Where an exchange sits in a node's log, and the proof that it is there."""
 
     log_id: str = Field(min_length=1, description="register id of the organisation keeping the log")
-    leaf_index: int = Field(ge=0)
+    leaf_index: int = Field(ge=0, le=FHIR_INTEGER_MAX)
     leaf_hash: HexDigest = Field(pattern=r"^[0-9a-f]{64}$")
-    tree_size: int = Field(ge=1)
+    tree_size: int = Field(ge=1, le=FHIR_INTEGER_MAX)
     root_hash: HexDigest = Field(pattern=r"^[0-9a-f]{64}$")
     inclusion_proof: tuple[HexDigest, ...] = ()
     signed_tree_head: str = Field(min_length=1, description="compact JWS over the tree head")

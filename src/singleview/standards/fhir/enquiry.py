@@ -1,0 +1,276 @@
+"""Enquiry ⇄ the ``$person-info-query`` request Parameters, exactly as the profile's table.
+
+``resource`` (Patient, 1..1), ``reason`` (valueUri, 0..1) and ``request`` (parts, 0..1):
+identifier, dateStamp, requester, practitioner (identifier, name, role), assertedPurpose,
+sharingPolicy (1..*: identifier, version, digest), dataCategory (0..*), caseReference and
+consent (status, scope, expires).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fhir.resources.R4B.identifier import Identifier as FhirIdentifier
+from fhir.resources.R4B.parameters import Parameters, ParametersParameter
+
+from singleview.standards.enquiry import Consent, Enquiry, PolicyReference, Practitioner
+from singleview.standards.fhir.common import (
+    ORGANISATION_ID_SYSTEM,
+    PRACTITIONER_ID_SYSTEM,
+    REQUEST_ID_SYSTEM,
+    SHARING_POLICY_ID_SYSTEM,
+    IssueList,
+    coding,
+    read_coding,
+)
+from singleview.standards.fhir.outcome import read_resource
+from singleview.standards.fhir.parts import group, one, param, parts, resource, value
+from singleview.standards.fhir.patient import patient_to_person, person_to_patient
+from singleview.standards.issues import InvalidInput
+
+ROOT = "Parameters.parameter"
+_REQUEST_PARTS = {
+    "identifier": (1, 1),
+    "dateStamp": (1, 1),
+    "requester": (1, 1),
+    "practitioner": (0, 1),
+    "assertedPurpose": (1, 1),
+    "sharingPolicy": (1, None),
+    "dataCategory": (0, None),
+    "caseReference": (0, 1),
+    "consent": (0, 1),
+}
+_ENQUIRY_FIELDS = {
+    "subject": "parameter[resource].resource",
+    "reason": "parameter[reason]",
+    "request_id": "parameter[request].part[identifier]",
+    "date_stamp": "parameter[request].part[dateStamp]",
+    "requester": "parameter[request].part[requester]",
+    "practitioner": "parameter[request].part[practitioner]",
+    "asserted_purpose": "parameter[request].part[assertedPurpose]",
+    "sharing_policies": "parameter[request].part[sharingPolicy]",
+    "data_categories": "parameter[request].part[dataCategory]",
+    "case_reference": "parameter[request].part[caseReference]",
+    "consent": "parameter[request].part[consent]",
+}
+
+
+def _ident(system: str, text: str) -> FhirIdentifier:
+    return FhirIdentifier(system=system, value=text)
+
+
+def enquiry_to_parameters(enquiry: Enquiry) -> Parameters:
+    """The request Parameters for ``enquiry`` (reason-only when it carries no IG Request)."""
+    items = [param("resource", resource=person_to_patient(enquiry.subject))]
+    if enquiry.reason is not None:
+        items.append(param("reason", valueUri=enquiry.reason))
+    if enquiry.has_request:
+        items.append(param("request", part=_request_parts(enquiry)))
+    return Parameters(parameter=items)
+
+
+def _request_parts(enquiry: Enquiry) -> list[ParametersParameter]:
+    # The Enquiry validator guarantees these whenever there is a request.
+    assert enquiry.request_id is not None
+    assert enquiry.requester is not None
+    assert enquiry.date_stamp is not None
+    out = [
+        param("identifier", valueIdentifier=_ident(REQUEST_ID_SYSTEM, enquiry.request_id)),
+        param("dateStamp", valueDateTime=enquiry.date_stamp),
+        param("requester", valueIdentifier=_ident(ORGANISATION_ID_SYSTEM, enquiry.requester)),
+    ]
+    if enquiry.practitioner is not None:
+        who = enquiry.practitioner
+        out.append(
+            param(
+                "practitioner",
+                part=[
+                    param(
+                        "identifier", valueIdentifier=_ident(PRACTITIONER_ID_SYSTEM, who.identifier)
+                    ),
+                    param("name", valueString=who.name),
+                    param("role", valueCoding=coding("practitioner-roles", who.role)),
+                ],
+            )
+        )
+    out.append(param("assertedPurpose", valueCoding=coding("purposes", enquiry.purpose)))
+    for policy in enquiry.sharing_policies:
+        out.append(
+            param(
+                "sharingPolicy",
+                part=[
+                    param(
+                        "identifier",
+                        valueIdentifier=_ident(SHARING_POLICY_ID_SYSTEM, policy.identifier),
+                    ),
+                    param("version", valueInteger=policy.version),
+                    param("digest", valueString=policy.digest),
+                ],
+            )
+        )
+    for category in enquiry.data_categories:
+        out.append(param("dataCategory", valueCoding=coding("data-categories", category)))
+    if enquiry.case_reference is not None:
+        out.append(param("caseReference", valueString=enquiry.case_reference))
+    if enquiry.consent is not None:
+        out.append(param("consent", part=_consent_parts(enquiry.consent)))
+    return out
+
+
+def _consent_parts(consent: Consent) -> list[ParametersParameter]:
+    out = [param("status", valueCode=consent.status)]
+    out += [param("scope", valueCoding=coding("purposes", code)) for code in consent.scope]
+    if consent.expires is not None:
+        out.append(param("expires", valueDate=consent.expires))
+    return out
+
+
+def parse_enquiry(raw: bytes | str | dict[str, Any]) -> Enquiry:
+    """Read a ``$person-info-query`` body; InvalidInput names every offending element."""
+    return parameters_to_enquiry(read_resource(raw, Parameters))
+
+
+def parameters_to_enquiry(parameters: Parameters) -> Enquiry:
+    """The Enquiry request Parameters describe; InvalidInput names every offending element."""
+    issues = IssueList()
+    found = group(
+        parameters.parameter,
+        ROOT,
+        {"resource": (1, 1), "reason": (0, 1), "request": (0, 1)},
+        issues,
+    )
+    values: dict[str, Any] = {}
+    if entry := one(found, "resource"):
+        place, item = entry
+        patient = resource(item, place, "Patient", issues)
+        if patient is not None:
+            try:
+                values["subject"] = patient_to_person(patient, f"{place}.resource")
+            except InvalidInput as refused:
+                issues.items.extend(refused.issues)
+    if entry := one(found, "reason"):
+        values["reason"] = value(entry[1], entry[0], "Uri", issues)
+    if entry := one(found, "request"):
+        values.update(_read_request(entry[0], entry[1], issues))
+    issues.raise_if_any()
+    enquiry = issues.build(Enquiry, "Parameters", values, _ENQUIRY_FIELDS)
+    issues.raise_if_any()
+    assert enquiry is not None
+    return enquiry
+
+
+def _identifier_value(
+    item: ParametersParameter, place: str, issues: IssueList, system: str | None = None
+) -> str | None:
+    identifier = value(item, place, "Identifier", issues)
+    if identifier is None:
+        return None
+    if system is not None and identifier.system not in (None, system):
+        issues.add(f"{place}.valueIdentifier.system", f"must be {system}", "value")
+    if not identifier.value:
+        issues.add(f"{place}.valueIdentifier.value", "is required", "required")
+        return None
+    return str(identifier.value)
+
+
+def _read_request(place: str, item: ParametersParameter, issues: IssueList) -> dict[str, Any]:
+    found = group(parts(item, place, issues), f"{place}.part", _REQUEST_PARTS, issues)
+    values: dict[str, Any] = {}
+    if entry := one(found, "identifier"):
+        values["request_id"] = _identifier_value(entry[1], entry[0], issues)
+    if entry := one(found, "dateStamp"):
+        stamp = value(entry[1], entry[0], "DateTime", issues)
+        if stamp is not None and not isinstance(stamp, dt.datetime):
+            issues.add(entry[0], f"{stamp} needs a time and a time zone", "value")
+        else:
+            values["date_stamp"] = stamp
+    if entry := one(found, "requester"):
+        values["requester"] = _identifier_value(entry[1], entry[0], issues, ORGANISATION_ID_SYSTEM)
+    if entry := one(found, "practitioner"):
+        values["practitioner"] = _read_practitioner(*entry, issues)
+    if entry := one(found, "assertedPurpose"):
+        purpose = value(entry[1], entry[0], "Coding", issues)
+        if purpose is not None:
+            values["asserted_purpose"] = read_coding(
+                purpose, "purposes", f"{entry[0]}.valueCoding", issues
+            )
+    values["sharing_policies"] = [
+        _read_policy(policy_place, policy, issues)
+        for policy_place, policy in found.get("sharingPolicy", [])
+    ]
+    categories = []
+    for category_place, category in found.get("dataCategory", []):
+        chosen = value(category, category_place, "Coding", issues)
+        if chosen is not None:
+            categories.append(
+                read_coding(chosen, "data-categories", f"{category_place}.valueCoding", issues)
+            )
+    values["data_categories"] = categories
+    if entry := one(found, "caseReference"):
+        values["case_reference"] = value(entry[1], entry[0], "String", issues)
+    if entry := one(found, "consent"):
+        values["consent"] = _read_consent(*entry, issues)
+    return values
+
+
+def _read_practitioner(
+    place: str, item: ParametersParameter, issues: IssueList
+) -> Practitioner | None:
+    allowed = {"identifier": (1, 1), "name": (1, 1), "role": (1, 1)}
+    found = group(parts(item, place, issues), f"{place}.part", allowed, issues)
+    values: dict[str, Any] = {}
+    if entry := one(found, "identifier"):
+        values["identifier"] = _identifier_value(entry[1], entry[0], issues)
+    if entry := one(found, "name"):
+        values["name"] = value(entry[1], entry[0], "String", issues)
+    if entry := one(found, "role"):
+        role = value(entry[1], entry[0], "Coding", issues)
+        if role is not None:
+            values["role"] = read_coding(
+                role, "practitioner-roles", f"{entry[0]}.valueCoding", issues
+            )
+    if issues:
+        return None
+    renames = {name: f"part[{name}]" for name in allowed}
+    return issues.build(Practitioner, place, values, renames)
+
+
+def _read_policy(
+    place: str, item: ParametersParameter, issues: IssueList
+) -> PolicyReference | None:
+    allowed = {"identifier": (1, 1), "version": (1, 1), "digest": (1, 1)}
+    found = group(parts(item, place, issues), f"{place}.part", allowed, issues)
+    values: dict[str, Any] = {}
+    if entry := one(found, "identifier"):
+        values["identifier"] = _identifier_value(
+            entry[1], entry[0], issues, SHARING_POLICY_ID_SYSTEM
+        )
+    if entry := one(found, "version"):
+        values["version"] = value(entry[1], entry[0], "Integer", issues)
+    if entry := one(found, "digest"):
+        values["digest"] = value(entry[1], entry[0], "String", issues)
+    if issues:
+        return None
+    renames = {name: f"part[{name}]" for name in allowed}
+    return issues.build(PolicyReference, place, values, renames)
+
+
+def _read_consent(place: str, item: ParametersParameter, issues: IssueList) -> Consent | None:
+    allowed = {"status": (1, 1), "scope": (0, None), "expires": (0, 1)}
+    found = group(parts(item, place, issues), f"{place}.part", allowed, issues)
+    values: dict[str, Any] = {}
+    if entry := one(found, "status"):
+        values["status"] = value(entry[1], entry[0], "Code", issues)
+    scope = []
+    for scope_place, scope_item in found.get("scope", []):
+        chosen = value(scope_item, scope_place, "Coding", issues)
+        if chosen is not None:
+            scope.append(read_coding(chosen, "purposes", f"{scope_place}.valueCoding", issues))
+    values["scope"] = scope
+    if entry := one(found, "expires"):
+        values["expires"] = value(entry[1], entry[0], "Date", issues)
+    if issues:
+        return None
+    renames = {"status": "part[status]", "scope": "part[scope]", "expires": "part[expires]"}
+    return issues.build(Consent, place, values, renames)
