@@ -1,0 +1,451 @@
+"""The audit log's tables, and appending to and reading from them.
+
+Entries keep their canonical bytes (what the leaf hash covers); every perfect subtree above the
+leaves is stored once when an append completes it, so a proof at any size is ``O(log n)``
+look-ups. One head row serialises appends: PostgreSQL locks it with ``SELECT ... FOR UPDATE``,
+SQLite takes the write lock up front with ``BEGIN IMMEDIATE``, so several workers or processes
+can share one database. A receipt is returned only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from singleview.audit import merkle
+from singleview.audit.merkle import Subtree
+from singleview.audit.models import AuditEntry, LoggedEntry, TreeHead
+from singleview.audit.signing import TreeHeadSigner
+from singleview.db import Base
+from singleview.standards.receipt import Receipt
+
+HEAD_ROW_ID = 1
+_CHUNK = 500
+
+
+class AuditEntryRow(Base):
+    """One log entry. The columns after ``logged_at`` repeat fields of the record for reports;
+    ``audit verify`` checks they agree with it."""
+
+    __tablename__ = "audit_entry"
+
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+    record: Mapped[str] = mapped_column(Text)
+    logged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(32))
+    request_id: Mapped[str] = mapped_column(String(200), index=True)
+    requester_org_id: Mapped[str] = mapped_column(String(200), index=True)
+    responder_org_id: Mapped[str] = mapped_column(String(200), index=True)
+    subject_record_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    subject_enquiry_key: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class AuditSubtreeRow(Base):
+    """The hash of a perfect subtree of ``2**level`` leaves (``level >= 1``; leaves are above)."""
+
+    __tablename__ = "audit_subtree"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The single row every append locks: the log's current size, root and last timestamp."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tree_size: Mapped[int] = mapped_column(BigInteger)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditSignedHeadRow(Base):
+    """Every tree head the node signed, kept so its history can be checked."""
+
+    __tablename__ = "audit_signed_head"
+
+    tree_size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    log_id: Mapped[str] = mapped_column(String(200))
+    root_hash: Mapped[str] = mapped_column(String(64))
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    jws: Mapped[str] = mapped_column(Text)
+
+
+class AuditWitnessedHeadRow(Base):
+    """The last tree head this node saw from each partner, for ``audit witness``."""
+
+    __tablename__ = "audit_witnessed_head"
+
+    partner_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    jws: Mapped[str] = mapped_column(Text)
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LogEmptyError(LookupError):
+    """The log has no entries yet, so there is no tree head to prove against."""
+
+
+class EntryNotFoundError(LookupError):
+    """An index or size beyond the log's current size was asked for."""
+
+
+@dataclass(frozen=True)
+class SignedTreeHead:
+    """A stored tree head and its JWS."""
+
+    head: TreeHead
+    jws: str
+
+
+def _fetch(conn: Connection, subtrees: Iterable[Subtree]) -> dict[Subtree, bytes]:
+    """Look perfect-subtree hashes up: level 0 in the entries, the rest in ``audit_subtree``."""
+    by_level: dict[int, list[int]] = {}
+    for part in subtrees:
+        by_level.setdefault(part.level, []).append(part.index)
+    found: dict[Subtree, bytes] = {}
+    for level, indexes in by_level.items():
+        for at in range(0, len(indexes), _CHUNK):
+            chunk = indexes[at : at + _CHUNK]
+            if level == 0:
+                rows = conn.execute(
+                    select(AuditEntryRow.index, AuditEntryRow.leaf_hash).where(
+                        AuditEntryRow.index.in_(chunk)
+                    )
+                )
+            else:
+                rows = conn.execute(
+                    select(AuditSubtreeRow.index, AuditSubtreeRow.hash).where(
+                        AuditSubtreeRow.level == level, AuditSubtreeRow.index.in_(chunk)
+                    )
+                )
+            found.update({Subtree(level, i): bytes.fromhex(h) for i, h in rows})
+    missing = {Subtree(level, i) for level, idx in by_level.items() for i in idx} - found.keys()
+    if missing:
+        first = min(missing)
+        raise EntryNotFoundError(
+            f"the log's storage lacks the hash of entries {first.start}..{first.end - 1} "
+            f"(level {first.level}); run `singleview audit verify`"
+        )
+    return found
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class AuditLog:
+    """One node's audit log in its database. Reading needs only the engine; appending also
+    needs the node's signing key."""
+
+    def __init__(self, engine: Engine, log_id: str, signer: TreeHeadSigner | None = None) -> None:
+        self.engine = engine
+        self.log_id = log_id
+        self.signer = signer
+
+    # -- appending ---------------------------------------------------------------------------
+
+    def append(self, entry: AuditEntry) -> Receipt:
+        """Log one entry; return its receipt once the entry is committed."""
+        return self.append_batch([entry])[0]
+
+    def append_batch(self, entries: Sequence[AuditEntry]) -> list[Receipt]:
+        """Log several entries in one transaction under one freshly signed tree head."""
+        if self.signer is None:
+            raise PermissionError("this AuditLog was opened without the node's signing key")
+        if not entries:
+            return []
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                # Take SQLite's write lock before reading the head, so two appenders never
+                # both read size n (a deferred transaction would fail on upgrade instead).
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            size, last_timestamp = conn.execute(
+                select(AuditHeadRow.tree_size, AuditHeadRow.timestamp)
+                .where(AuditHeadRow.id == HEAD_ROW_ID)
+                .with_for_update()
+            ).one()
+            known: dict[Subtree, bytes] = (
+                _fetch(conn, merkle.range_subtrees(0, size)) if size else {}
+            )
+            frontier = [known[part] for part in merkle.range_subtrees(0, size)] if size else []
+            logged_at = dt.datetime.now(dt.UTC)
+            new_rows: list[dict[str, object]] = []
+            new_nodes: list[dict[str, object]] = []
+            for offset, entry in enumerate(entries):
+                index = size + offset
+                logged = LoggedEntry(index=index, logged_at=logged_at, entry=entry)
+                data = logged.canonical_bytes()
+                leaf = merkle.leaf_hash(data)
+                new_rows.append(_entry_row(logged, data, leaf))
+                known[Subtree(0, index)] = leaf
+                frontier, completed = merkle.append_leaf(index, frontier, leaf)
+                for part, digest in completed:
+                    known[part] = digest
+                    new_nodes.append(
+                        {"level": part.level, "index": part.index, "hash": digest.hex()}
+                    )
+            new_size = size + len(entries)
+            root = merkle.fold(frontier)
+            timestamp = max(_now_ms(), last_timestamp)
+            tree_head = TreeHead(
+                log_id=self.log_id, tree_size=new_size, root_hash=root.hex(), timestamp=timestamp
+            )
+            signed = self.signer.sign(tree_head)
+            conn.execute(insert(AuditEntryRow), new_rows)
+            if new_nodes:
+                conn.execute(insert(AuditSubtreeRow), new_nodes)
+            conn.execute(
+                update(AuditHeadRow)
+                .where(AuditHeadRow.id == HEAD_ROW_ID)
+                .values(tree_size=new_size, root_hash=root.hex(), timestamp=timestamp)
+            )
+            conn.execute(
+                insert(AuditSignedHeadRow),
+                [{**tree_head.model_dump(), "jws": signed}],
+            )
+
+            def fetch(parts: Iterable[Subtree]) -> Mapping[Subtree, bytes]:
+                wanted = set(parts)
+                missing = [part for part in wanted if part not in known]
+                if missing:
+                    known.update(_fetch(conn, missing))
+                return {part: known[part] for part in wanted}
+
+            receipts = [
+                Receipt(
+                    log_id=self.log_id,
+                    leaf_index=index,
+                    leaf_hash=known[Subtree(0, index)].hex(),
+                    tree_size=new_size,
+                    root_hash=root.hex(),
+                    inclusion_proof=tuple(
+                        h.hex() for h in merkle.inclusion_proof(index, new_size, fetch)
+                    ),
+                    signed_tree_head=signed,
+                )
+                for index in range(size, new_size)
+            ]
+            conn.commit()
+        return receipts
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def size(self) -> int:
+        """Number of entries committed."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(AuditHeadRow.tree_size).where(AuditHeadRow.id == HEAD_ROW_ID)
+            ).scalar_one()
+
+    def signed_tree_head(self, tree_size: int | None = None) -> SignedTreeHead:
+        """The latest signed tree head, or the one signed at ``tree_size``."""
+        with self.engine.connect() as conn:
+            return self._signed_head(conn, tree_size)
+
+    def _signed_head(self, conn: Connection, tree_size: int | None) -> SignedTreeHead:
+        query = select(*_SIGNED_HEAD_COLUMNS)
+        if tree_size is None:
+            query = query.order_by(AuditSignedHeadRow.tree_size.desc()).limit(1)
+        else:
+            query = query.where(AuditSignedHeadRow.tree_size == tree_size)
+        row = conn.execute(query).one_or_none()
+        if row is None:
+            if tree_size is None:
+                raise LogEmptyError(f"the audit log {self.log_id!r} has no entries yet")
+            raise EntryNotFoundError(f"the log signed no tree head at size {tree_size}")
+        return _signed_head_from(row)
+
+    def receipt(self, index: int, tree_size: int | None = None) -> Receipt:
+        """A receipt for entry ``index`` against the latest (or the given) signed tree head."""
+        with self.engine.connect() as conn:
+            signed = self._signed_head(conn, tree_size)
+            size = signed.head.tree_size
+            if not 0 <= index < size:
+                raise EntryNotFoundError(f"entry {index} is not in the log at size {size}")
+            leaf = _fetch(conn, [Subtree(0, index)])[Subtree(0, index)]
+            proof = merkle.inclusion_proof(index, size, lambda parts: _fetch(conn, parts))
+        return Receipt(
+            log_id=self.log_id,
+            leaf_index=index,
+            leaf_hash=leaf.hex(),
+            tree_size=size,
+            root_hash=signed.head.root_hash,
+            inclusion_proof=tuple(h.hex() for h in proof),
+            signed_tree_head=signed.jws,
+        )
+
+    def consistency_proof(self, first: int, second: int) -> list[str]:
+        """RFC 9162 consistency proof between two sizes the log has reached."""
+        with self.engine.connect() as conn:
+            current = conn.execute(
+                select(AuditHeadRow.tree_size).where(AuditHeadRow.id == HEAD_ROW_ID)
+            ).scalar_one()
+            if second > current:
+                raise EntryNotFoundError(f"the log has {current} entries, fewer than {second}")
+            proof = merkle.consistency_proof(first, second, lambda parts: _fetch(conn, parts))
+        return [h.hex() for h in proof]
+
+    def entry(self, index: int) -> LoggedEntry:
+        """The logged entry at ``index``."""
+        with self.engine.connect() as conn:
+            record = conn.execute(
+                select(AuditEntryRow.record).where(AuditEntryRow.index == index)
+            ).scalar_one_or_none()
+        if record is None:
+            raise EntryNotFoundError(f"no entry {index} in the audit log")
+        return LoggedEntry.from_bytes(record.encode())
+
+    def entries_where(
+        self, *, subject: str | None = None, organisation: str | None = None
+    ) -> list[LoggedEntry]:
+        """Entries about a person (record id or enquiry key) or involving an organisation."""
+        query = select(AuditEntryRow.record).order_by(AuditEntryRow.index)
+        if subject is not None:
+            query = query.where(
+                (AuditEntryRow.subject_record_id == subject)
+                | (AuditEntryRow.subject_enquiry_key == subject)
+            )
+        if organisation is not None:
+            query = query.where(
+                (AuditEntryRow.requester_org_id == organisation)
+                | (AuditEntryRow.responder_org_id == organisation)
+            )
+        with self.engine.connect() as conn:
+            return [LoggedEntry.from_bytes(r.encode()) for r in conn.execute(query).scalars()]
+
+
+def _entry_row(logged: LoggedEntry, data: bytes, leaf: bytes) -> dict[str, object]:
+    entry = logged.entry
+    return {
+        "index": logged.index,
+        "leaf_hash": leaf.hex(),
+        "record": data.decode("ascii"),
+        "logged_at": logged.logged_at,
+        **derived_columns(entry),
+    }
+
+
+def derived_columns(entry: AuditEntry) -> dict[str, str | None]:
+    """The report columns an entry's row must carry (checked by ``audit verify``)."""
+    return {
+        "kind": entry.kind,
+        "request_id": entry.request_id,
+        "requester_org_id": entry.requester_org_id,
+        "responder_org_id": entry.responder_org_id,
+        "subject_record_id": entry.subject.record_id,
+        "subject_enquiry_key": entry.subject.enquiry_key,
+    }
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """An entry row as it is in the database, before any checking."""
+
+    index: int
+    leaf_hash: str
+    record: str
+    columns: dict[str, str | None]
+
+
+_REPORT_COLUMNS = (
+    AuditEntryRow.kind,
+    AuditEntryRow.request_id,
+    AuditEntryRow.requester_org_id,
+    AuditEntryRow.responder_org_id,
+    AuditEntryRow.subject_record_id,
+    AuditEntryRow.subject_enquiry_key,
+)
+_SIGNED_HEAD_COLUMNS = (
+    AuditSignedHeadRow.log_id,
+    AuditSignedHeadRow.tree_size,
+    AuditSignedHeadRow.root_hash,
+    AuditSignedHeadRow.timestamp,
+    AuditSignedHeadRow.jws,
+)
+
+
+def _signed_head_from(row: Sequence[object]) -> SignedTreeHead:
+    log_id, tree_size, root_hash, timestamp, signed = row
+    head = TreeHead.model_validate(
+        {"log_id": log_id, "tree_size": tree_size, "root_hash": root_hash, "timestamp": timestamp}
+    )
+    return SignedTreeHead(head=head, jws=str(signed))
+
+
+def stored_entries(conn: Connection, batch: int = 10_000) -> Iterator[StoredEntry]:
+    """Every entry row in index order, streamed."""
+    names = [column.key for column in _REPORT_COLUMNS]
+    result = conn.execute(
+        select(AuditEntryRow.index, AuditEntryRow.leaf_hash, AuditEntryRow.record, *_REPORT_COLUMNS)
+        .order_by(AuditEntryRow.index)
+        .execution_options(yield_per=batch)
+    )
+    for row in result:
+        yield StoredEntry(
+            index=row[0],
+            leaf_hash=row[1],
+            record=row[2],
+            columns=dict(zip(names, row[3:], strict=True)),
+        )
+
+
+def stored_subtrees(conn: Connection, batch: int = 10_000) -> Iterator[tuple[int, int, str]]:
+    """Every stored perfect subtree as ``(level, index, hex hash)``, by level then index."""
+    result = conn.execute(
+        select(AuditSubtreeRow.level, AuditSubtreeRow.index, AuditSubtreeRow.hash)
+        .order_by(AuditSubtreeRow.level, AuditSubtreeRow.index)
+        .execution_options(yield_per=batch)
+    )
+    for level, index, digest in result:
+        yield int(level), int(index), str(digest)
+
+
+@dataclass(frozen=True)
+class StoredHead:
+    """A signed tree head row as it is in the database, before any checking."""
+
+    log_id: str
+    tree_size: int
+    root_hash: str
+    timestamp: int
+    jws: str
+
+
+def stored_signed_heads(conn: Connection, batch: int = 10_000) -> Iterator[StoredHead]:
+    """Every signed tree head row, smallest first, streamed."""
+    result = conn.execute(
+        select(*_SIGNED_HEAD_COLUMNS)
+        .order_by(AuditSignedHeadRow.tree_size)
+        .execution_options(yield_per=batch)
+    )
+    for log_id, tree_size, root_hash, timestamp, signed in result:
+        yield StoredHead(log_id, tree_size, root_hash, timestamp, signed)
+
+
+def stored_head(conn: Connection) -> tuple[int, str]:
+    """The head row's size and root: what the node believes its log is now."""
+    size, root = conn.execute(
+        select(AuditHeadRow.tree_size, AuditHeadRow.root_hash).where(AuditHeadRow.id == HEAD_ROW_ID)
+    ).one()
+    return int(size), str(root)

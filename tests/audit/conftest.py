@@ -1,0 +1,66 @@
+"""Fixtures for the audit tests: a real Ed25519 key, realistic entries, a log on each backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from singleview.audit import (
+    AuditEntry,
+    AuditLog,
+    DecisionRecord,
+    MatchRecord,
+    PolicyReference,
+    Practitioner,
+    ReleaseRecord,
+    SubjectReference,
+    TreeHeadSigner,
+)
+from singleview.db import create_engine
+
+LOG_ID = "org-la-children"
+PARTNER = "org-police-north"
+
+
+def make_entry(n: int, *, record_id: str | None = None, requester: str = PARTNER) -> AuditEntry:
+    """A responder-side 'answer-sent' entry as the Exchange would log it."""
+    return AuditEntry(
+        kind="answer-sent",
+        request_id=f"req-{n:05d}",
+        requester_org_id=requester,
+        responder_org_id=LOG_ID,
+        practitioner=Practitioner(id=f"pc-{n % 7}", role="police-officer"),
+        purpose="https://w3id.org/singleview/purpose/s47-enquiry",
+        case_reference=f"S47/{n}",
+        policies=(PolicyReference(id="s47-statutory", version="1.0", digest="ab" * 32),),
+        decision=DecisionRecord(
+            outcome="PERMIT",
+            reasons=("requester-is-party", "purpose-permitted"),
+            policy_id="s47-statutory",
+            policy_version="1.0",
+            obligations=("retain-30-days",),
+        ),
+        match=MatchRecord(matched=True, grade="certain", score=14.2, explanation=("nhs-number",)),
+        release=ReleaseRecord(
+            digest=f"{n:064x}", data_categories=("involvements", "contacts"), http_status=200
+        ),
+        subject=SubjectReference(record_id=record_id or f"rec-{n % 5}"),
+        occurred_at=dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=n),
+    )
+
+
+@pytest.fixture
+def signing_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture
+def signer(signing_key: Ed25519PrivateKey) -> TreeHeadSigner:
+    return TreeHeadSigner(kid="node-key-1", private_key=signing_key)
+
+
+@pytest.fixture
+def audit_log(database_url: str, signer: TreeHeadSigner) -> AuditLog:
+    return AuditLog(create_engine(database_url), LOG_ID, signer)

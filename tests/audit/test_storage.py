@@ -1,0 +1,98 @@
+"""The log in a real database (SQLite and PostgreSQL): appends, receipts, proofs, schema."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    load_pem_private_key,
+)
+
+from singleview.audit import AuditLog, EntryNotFoundError, TreeHeadSigner, merkle, verify_receipt
+from singleview.audit.verify import verify_log
+from singleview.db import Base, create_engine
+from tests.audit.conftest import LOG_ID, make_entry
+
+
+def test_migrated_schema_matches_the_models(database_url: str) -> None:
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    ours = [d for d in diff if "audit_" in repr(d)]
+    assert ours == []
+
+
+def test_receipts_prove_inclusion_and_heads_stay_consistent(
+    audit_log: AuditLog, signing_key: Ed25519PrivateKey
+) -> None:
+    receipts = [audit_log.append(make_entry(n)) for n in range(11)]
+    receipts += audit_log.append_batch([make_entry(n) for n in range(11, 17)])
+    assert [r.leaf_index for r in receipts] == list(range(17))
+    for receipt in receipts:
+        verify_receipt(receipt, signing_key.public_key(), log_id=LOG_ID)
+        # The same entry is still provable against the newest head.
+        verify_receipt(
+            audit_log.receipt(receipt.leaf_index), {"node-key-1": signing_key.public_key()}
+        )
+        stored = audit_log.entry(receipt.leaf_index)
+        assert merkle.leaf_hash(stored.canonical_bytes()).hex() == receipt.leaf_hash
+    sizes = sorted({r.tree_size for r in receipts})
+    for first in sizes:
+        for second in sizes:
+            if first <= second:
+                merkle.verify_consistency(
+                    first,
+                    second,
+                    bytes.fromhex(audit_log.signed_tree_head(first).head.root_hash),
+                    bytes.fromhex(audit_log.signed_tree_head(second).head.root_hash),
+                    [bytes.fromhex(h) for h in audit_log.consistency_proof(first, second)],
+                )
+    assert verify_log(audit_log.engine, LOG_ID, signing_key.public_key()).ok
+
+
+def test_asking_beyond_the_log_is_a_typed_error(audit_log: AuditLog) -> None:
+    audit_log.append(make_entry(1))
+    with pytest.raises(EntryNotFoundError, match="entry 5 is not in the log at size 1"):
+        audit_log.receipt(5)
+    with pytest.raises(EntryNotFoundError, match="fewer than 4"):
+        audit_log.consistency_proof(1, 4)
+
+
+def _append_in_process(url: str, pem: bytes, worker: int, count: int) -> None:
+    key = load_pem_private_key(pem, password=None)
+    assert isinstance(key, Ed25519PrivateKey)
+    log = AuditLog(create_engine(url), LOG_ID, TreeHeadSigner("node-key-1", key))
+    for n in range(count):
+        log.append(make_entry(worker * 1000 + n))
+
+
+def test_several_processes_append_to_one_database(
+    database_url: str, signing_key: Ed25519PrivateKey
+) -> None:
+    pem = signing_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_append_in_process, args=(database_url, pem, w, 15))
+        for w in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    engine = create_engine(database_url)
+    log = AuditLog(engine, LOG_ID)
+    assert log.size() == 45
+    report = verify_log(engine, LOG_ID, signing_key.public_key())
+    assert report.ok, report.problems
+    assert report.entries == 45
+    assert report.signed_heads == 45
+    requests = {log.entry(i).entry.request_id for i in range(45)}
+    assert len(requests) == 45
