@@ -46,3 +46,11 @@ from singleview.trust.cli import keys_app, register_app  # noqa: E402
 
 app.add_typer(register_app, name="register")
 app.add_typer(keys_app, name="keys")
+
+from singleview.matching.cli import match_app  # noqa: E402
+
+app.add_typer(match_app, name="match")
+
+from singleview.governance.cli import policy_app  # noqa: E402
+
+app.add_typer(policy_app, name="policy")

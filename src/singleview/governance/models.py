@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Outcome = Literal["PERMIT", "DENY", "REVIEW"]
 ConditionStatus = Literal["satisfied", "failed", "unknown"]
@@ -72,9 +72,12 @@ class DecisionContext:
     local_rules: LocalRules = field(default_factory=LocalRules)
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One condition checked: its decision-reason code, how it came out, and why in words."""
+class Reason(NamedTuple):
+    """One condition checked: its decision-reason code, how it came out, and why in words.
+
+    A named tuple rather than a frozen dataclass: a decision builds several of these and a
+    tuple is built several times faster, which matters at a microsecond budget.
+    """
 
     code: str
     status: ConditionStatus
@@ -82,8 +85,7 @@ class Reason:
     policy_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyRef:
+class PolicyRef(NamedTuple):
     """The exact policy version a decision applied."""
 
     policy_id: str

@@ -26,6 +26,7 @@ from singleview.governance.documents import PolicyVersion
 from singleview.governance.models import (
     Decision,
     DecisionContext,
+    Outcome,
     PolicyRef,
     Reason,
 )
@@ -144,6 +145,9 @@ class PolicyIndex:
             if v.policy_id not in latest or v.version > latest[v.policy_id].version:
                 latest[v.policy_id] = v
         self.versions: dict[str, PolicyVersion] = {}
+        # Claims are checked against plain tuples, so a decision never touches the
+        # (large) validated documents, only small compiled values.
+        self.refs: dict[str, PolicyRef] = {}
         self.inactive: dict[str, str] = {}
         self.agreements: dict[str, _Permission] = {}
         self.statutory: dict[str, tuple[_Permission, ...]] = {}
@@ -162,6 +166,7 @@ class PolicyIndex:
                 self.inactive[policy_id] = version.policy.status
                 continue
             self.versions[policy_id] = version
+            self.refs[policy_id] = PolicyRef(policy_id, version.version, version.digest)
             policy = version.policy
             if policy.permission is not None:
                 compiled = _compile_permission(version)
@@ -494,7 +499,7 @@ def decide(index: PolicyIndex, ctx: DecisionContext) -> Decision:
 
     claimed: list[_Permission] = []
     for claim in ctx.claimed_policies:
-        held = index.versions.get(claim.policy_id)
+        held = index.refs.get(claim.policy_id)
         if held is None:
             status = index.inactive.get(claim.policy_id)
             why = f"is {status} here" if status else "is not held by this organisation"
@@ -553,56 +558,59 @@ def decide(index: PolicyIndex, ctx: DecisionContext) -> Decision:
         return _deny(reasons)
 
     frozen_excluded = frozenset(excluded)
-    review: Decision | None = None
+    review: tuple[_Permission, tuple[str, ...]] | None = None
     for candidate in candidates:
         outcome, checked, released = _check_permission(candidate, ctx, today, frozen_excluded)
         reasons.extend(checked)
-        if outcome == "DENY" or (review is not None and outcome == "REVIEW"):
-            continue
-        decision = Decision(
-            outcome="PERMIT" if outcome == "PERMIT" else "REVIEW",
-            reasons=(),
-            policy=candidate.ref,
-            route=candidate.route,
-            obligations=candidate.obligations,
-            data_categories=released,
-        )
         if outcome == "PERMIT":
-            return _with_local_rules(decision, reasons, ctx)
-        review = decision
+            return _granted("PERMIT", candidate, released, reasons, ctx)
+        if outcome == "REVIEW" and review is None:
+            review = (candidate, released)
     if review is not None:
-        return _with_local_rules(review, reasons, ctx)
+        return _granted("REVIEW", review[0], review[1], reasons, ctx)
     return _deny(reasons)
 
 
-def _with_local_rules(decision: Decision, reasons: list[Reason], ctx: DecisionContext) -> Decision:
+def _granted(
+    outcome: Outcome,
+    p: _Permission,
+    released: tuple[str, ...],
+    reasons: list[Reason],
+    ctx: DecisionContext,
+) -> Decision:
+    """A PERMIT or REVIEW on ``p``'s terms, with the responder's local rules applied."""
     suppressions = ctx.local_rules.suppressions
-    if not suppressions:
-        return replace(decision, reasons=tuple(reasons))
-    withheld = tuple(sorted({s.service_type for s in suppressions if s.action == "withhold"}))
-    to_review = tuple(
-        sorted({s.service_type for s in suppressions if s.action == "review"} - set(withheld))
-    )
-    if withheld:
-        reasons.append(
-            Reason(
-                "service-suppressed",
-                "failed",
-                f"By local rule, involvements with {_listing(withheld)} services are withheld.",
-            )
+    withheld: tuple[str, ...] = ()
+    to_review: tuple[str, ...] = ()
+    if suppressions:
+        withheld = tuple(sorted({s.service_type for s in suppressions if s.action == "withhold"}))
+        to_review = tuple(
+            sorted({s.service_type for s in suppressions if s.action == "review"} - set(withheld))
         )
-    if to_review:
-        reasons.append(
-            Reason(
-                "service-suppressed",
-                "unknown",
-                f"By local rule, involvements with {_listing(to_review)} services need an "
-                "IG officer's review before they are shared.",
+        if withheld:
+            reasons.append(
+                Reason(
+                    "service-suppressed",
+                    "failed",
+                    f"By local rule, involvements with {_listing(withheld)} services are withheld.",
+                )
             )
-        )
-    return replace(
-        decision,
+        if to_review:
+            reasons.append(
+                Reason(
+                    "service-suppressed",
+                    "unknown",
+                    f"By local rule, involvements with {_listing(to_review)} services need an "
+                    "IG officer's review before they are shared.",
+                )
+            )
+    return Decision(
+        outcome=outcome,
         reasons=tuple(reasons),
+        policy=p.ref,
+        route=p.route,
+        obligations=p.obligations,
+        data_categories=released,
         services_withheld=withheld,
         services_for_review=to_review,
     )
