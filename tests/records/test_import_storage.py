@@ -241,3 +241,17 @@ def test_the_organisation_contact_is_one_row_that_can_be_replaced(session: Sessi
     assert service.organisation_contact(session) == second
     count = session.scalar(text("SELECT count(*) FROM records_organisation_contact"))
     assert count == 1
+
+
+def test_the_portable_writer_stores_what_the_fast_writer_stores(
+    session: Session, tmp_path: Path
+) -> None:
+    people = [StoredPerson.model_validate(person_json(i)) for i in range(4)]
+    service.import_records(session, people[:2])
+    connection = session.connection()
+    for table, rows in storage.table_rows(people[2:]).items():
+        storage._insert_generic(connection, table, rows)
+    session.commit()
+    assert {p.record_id: p for p in service.iter_people(session)} == {
+        p.record_id: p for p in people
+    }

@@ -186,8 +186,8 @@ def table_rows(people: Iterable[StoredPerson]) -> dict[Table, list[tuple[Any, ..
                     a.postcode,
                     a.uprn,
                     a.usrn,
-                    a.period_start,
-                    a.period_end,
+                    _iso(a.period_start),
+                    _iso(a.period_end),
                 )
             )
         for i, inv in enumerate(stored.involvements):
@@ -203,28 +203,28 @@ def table_rows(people: Iterable[StoredPerson]) -> dict[Table, list[tuple[Any, ..
                     inv.episode_type,
                     inv.service_type,
                     inv.status,
-                    inv.period_start,
-                    inv.period_end,
+                    _iso(inv.period_start),
+                    _iso(inv.period_end),
                     professional,
                 )
             )
     return rows
 
 
-def _iso_dates(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    # SQLAlchemy's SQLite Date type stores ISO text; the raw driver must be given the same.
-    return tuple(value.isoformat() if isinstance(value, dt.date) else value for value in row)
+def _iso(day: dt.date | None) -> str | None:
+    # ISO text suits every path: SQLAlchemy's SQLite Date type stores exactly this, and
+    # PostgreSQL's COPY parses it into a date.
+    return None if day is None else day.isoformat()
 
 
 def _insert_sqlite(connection: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
     columns = ", ".join(column.name for column in table.columns)
     marks = ", ".join("?" for _ in table.columns)
-    has_dates = any(isinstance(column.type, Date) for column in table.columns)
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(
             f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",  # noqa: S608 (our names)
-            [_iso_dates(row) for row in rows] if has_dates else rows,
+            rows,
         )
     finally:
         cursor.close()
@@ -242,8 +242,18 @@ def _copy_postgresql(connection: Connection, table: Table, rows: list[tuple[Any,
 
 
 def _insert_generic(connection: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
+    dates = [isinstance(column.type, Date) for column in table.columns]
     names = [column.name for column in table.columns]
-    connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+    connection.execute(
+        insert(table),
+        [
+            {
+                name: dt.date.fromisoformat(value) if is_date and value else value
+                for name, value, is_date in zip(names, row, dates, strict=True)
+            }
+            for row in rows
+        ],
+    )
 
 
 def insert_rows(connection: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
