@@ -206,3 +206,16 @@ def test_review_list_and_approve(tmp_path):
     )
     assert again.exit_code == 1
     assert "already approved by ig.jones" in again.output
+
+
+def test_odrl_export_then_import_gives_the_same_digest(tmp_path):
+    path = _write(tmp_path, "dsa.yaml", agreement_document())
+    exported = runner.invoke(app, ["policy", "export-odrl", str(path)])
+    assert exported.exit_code == 0, exported.output
+    odrl = tmp_path / "dsa.jsonld"
+    odrl.write_text(exported.output)
+    imported = runner.invoke(app, ["policy", "import-odrl", str(odrl)])
+    assert imported.exit_code == 0, imported.output
+    back = _write(tmp_path, "back.yaml", yaml.safe_load(imported.output))
+    validated = runner.invoke(app, ["policy", "validate", str(back)])
+    assert f"sha256:{version_of(agreement_document()).digest}" in validated.output

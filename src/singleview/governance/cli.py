@@ -4,10 +4,12 @@ and the review queue). Thin: every command calls the governance functions and pr
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
 from singleview.db import create_engine, session_factory
@@ -23,6 +25,7 @@ from singleview.governance.documents import (
     starter_policies,
 )
 from singleview.governance.explain import explain_decision, explain_policy, missing_for_permit
+from singleview.governance.odrl import export_odrl, import_odrl
 from singleview.governance.pdp import PolicyIndex, compile_policies
 from singleview.governance.review import (
     ReviewAlreadySettledError,
@@ -96,6 +99,30 @@ def explain(path: Annotated[Path, typer.Argument(help="A policy file.")]) -> Non
     except PolicyDocumentError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
+
+
+@policy_app.command("export-odrl")
+def export_odrl_command(path: Annotated[Path, typer.Argument(help="A policy file.")]) -> None:
+    """Print a policy as W3C ODRL 2.2 JSON-LD (purposes and legal bases as DPV terms)."""
+    try:
+        typer.echo(json.dumps(export_odrl(load_policy_file(path).policy), indent=2))
+    except PolicyDocumentError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+
+
+@policy_app.command("import-odrl")
+def import_odrl_command(
+    path: Annotated[Path, typer.Argument(help="An ODRL JSON-LD file.")],
+) -> None:
+    """Read ODRL 2.2 JSON-LD (our profile) and print it as a SharingPolicy YAML document."""
+    try:
+        policy = import_odrl(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"{path}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    document = policy.model_dump(mode="json", by_alias=True, exclude_none=True)
+    typer.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
 
 
 @policy_app.command("test")
