@@ -4,7 +4,7 @@ Started by the tests as ``uvicorn tests.trust.node_app:create_app --factory`` wi
 configuration in ``SVTEST_*`` environment variables (the real exchange endpoint comes later).
 """
 
-from __future__ import annotations
+# No "from __future__ import annotations": FastAPI must see the Depends() on a local verifier.
 
 import asyncio
 import datetime as dt

@@ -33,6 +33,7 @@ from tests.trust.conftest import outcome_code, running_node
 from tests.trust.world import NODE_ID, OTHER_ID, REQUESTER_ID, SUSPENDED_ID, World, build_world
 
 PATH = "/fhir/Patient/$person-info-query"
+pytestmark = pytest.mark.slow  # starts a real node process
 
 
 def enquiry(requester: str) -> bytes:
