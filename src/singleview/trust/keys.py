@@ -185,7 +185,8 @@ def create_keyring(
     directory: Path, owner: str, passphrase: str | None = None, now: dt.datetime | None = None
 ) -> SigningKey:
     """Start a keyring for ``owner`` in ``directory`` with one fresh current key."""
-    now = now or dt.datetime.now(dt.UTC)
+    # Whole seconds: signatures carry JWT NumericDate times, so a key must be valid from one.
+    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     if (directory / KEYRING_FILE).exists():
         raise KeyFileError(f"{directory / KEYRING_FILE}: a keyring already exists; rotate instead")
     directory.mkdir(parents=True, exist_ok=True)
@@ -205,7 +206,8 @@ def rotate_keyring(
     now: dt.datetime | None = None,
 ) -> tuple[SigningKey, dt.datetime]:
     """Make a new current key; the old one verifies until ``now + overlap``, which is returned."""
-    now = now or dt.datetime.now(dt.UTC)
+    # Whole seconds: signatures carry JWT NumericDate times, so a key must be valid from one.
+    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     keyring = read_keyring(directory)
     retire_at = now + overlap
     key = generate_signing_key(keyring.owner, now.date())
