@@ -1,14 +1,16 @@
 """Names for the synthetic population, and the ways real records get them wrong.
 
-Adult given names and the family names (with their relative frequencies) come from Faker's
+Adult given names and most family names (with their relative frequencies) come from Faker's
 en_GB provider. Faker's given names are those of people born decades ago, so children draw
-mostly from a list of names common among children born in England and Wales since about 2005
-(ONS baby-name tables), including the South Asian, Arabic, Polish, Irish and West African
-names a UK town's school roll actually holds.
+mostly from names common among children born in England and Wales since about 2005 (ONS
+baby-name tables). A household has a naming tradition (British, South Asian, Polish, West
+African, Irish and Scottish, Portuguese, in rough proportion to a northern English town), so
+family and given names go together as they do on a real school roll, with some borrowing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import accumulate
 
 from faker.providers.person.en_GB import Provider as FakerPerson
@@ -21,31 +23,69 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(word.replace("_", " ") for word in text.split())
 
 
-_CHILD_GIRLS = _words(
+# Given names common among children born in England and Wales since about 2005.
+_GENERAL_GIRLS = _words(
     "Olivia Amelia Isla Ava Mia Isabella Sophia Grace Lily Freya Emily Ivy Ella Rosie "
     "Evie Florence Poppy Charlotte Willow Sienna Daisy Evelyn Phoebe Elsie Millie Harper "
     "Matilda Ruby Alice Sophie Jessica Chloe Ellie Erin Katie Lucy Holly Megan Hannah "
-    "Amber Lacey Maisie Lola Layla Leah Zara Aisha Fatima Maryam Amira Hafsa Khadija "
-    "Zainab Inaaya Ayesha Anaya Priya Simran Niamh Siobhan Aoife Zuzanna Julia Maja "
-    "Oliwia Abigail Isabelle Eleanor Imogen Harriet Esme Darcie Scarlett Aria Nevaeh Tia "
-    "Kayla Jasmine Precious Blessing Favour Adaeze Chioma Tiwa Caitlin Bethany Georgia "
-    "Summer"
+    "Amber Lacey Maisie Lola Layla Leah Zara Abigail Isabelle Eleanor Imogen Harriet Esme "
+    "Darcie Scarlett Aria Nevaeh Tia Kayla Jasmine Caitlin Bethany Georgia Summer"
 )
-_CHILD_BOYS = _words(
-    "Oliver George Noah Arthur Muhammad Leo Harry Oscar Archie Henry Theodore Freddie "
-    "Jack Charlie Theo Alfie Jacob Thomas Finley Arlo William Lucas Roman Tommy Isaac "
-    "Teddy Alexander Joshua James Daniel Samuel Joseph Ethan Mason Logan Riley Dylan "
-    "Tyler Kai Aiden Jayden Kayden Callum Connor Lewis Liam Kieran Reece Mohammed "
-    "Mohammad Ibrahim Yusuf Hamza Ayaan Zayn Adam Ali Omar Bilal Aarav Arjun Rohan Harjit "
-    "Ryan Sean Cian Jakub Szymon Filip Kacper Benjamin Edward Frederick Sebastian Max "
-    "Elliot Toby Harvey Tyrese Kwame Emmanuel Tobi Chinedu David Michael Nathan Luke "
-    "Matthew Jake Ben"
+_GENERAL_BOYS = _words(
+    "Oliver George Noah Arthur Leo Harry Oscar Archie Henry Theodore Freddie Jack Charlie "
+    "Theo Alfie Jacob Thomas Finley Arlo William Lucas Roman Tommy Isaac Teddy Alexander "
+    "Joshua James Daniel Samuel Joseph Ethan Mason Logan Riley Dylan Tyler Kai Aiden "
+    "Jayden Kayden Callum Connor Lewis Liam Kieran Reece Adam Ryan Benjamin Edward "
+    "Frederick Sebastian Max Elliot Toby Harvey Tyrese David Michael Nathan Luke Matthew "
+    "Jake Ben"
 )
 
-_EXTRA_FAMILY = _words(
-    "Khan Ahmed Ali Hussain Begum Patel Singh Kaur Shah Rahman Iqbal Akhtar Mahmood Nowak "
-    "Kowalski Wisniewski Okafor Adeyemi Mensah Okonkwo Campbell O'Brien O'Connor O'Neill "
-    "Murphy Kelly MacDonald McKenzie McLean Macleod Dos_Santos Da_Silva Fernandes Nguyen"
+# Naming traditions of a UK town: (name, share of households, family names, boys, girls).
+# The first takes Faker en_GB's family names; every tradition also borrows general names.
+_TRADITIONS = (
+    ("british", 0.78, "", "", ""),
+    (
+        "south-asian-muslim",
+        0.08,
+        "Khan Ahmed Ali Hussain Begum Rahman Iqbal Akhtar Mahmood Shah Malik Mirza",
+        "Muhammad Mohammed Mohammad Ibrahim Yusuf Hamza Ayaan Zayn Adam Ali Omar Bilal Imran",
+        "Aisha Fatima Maryam Amira Hafsa Khadija Zainab Inaaya Ayesha Zara Layla Noor Hana",
+    ),
+    (
+        "south-asian",
+        0.03,
+        "Patel Singh Kaur Sharma Gill Sandhu Mistry",
+        "Aarav Arjun Rohan Harjit Dev Krish Veer Ishaan",
+        "Priya Simran Anaya Diya Asha Jasleen Isha",
+    ),
+    (
+        "polish",
+        0.03,
+        "Nowak Kowalski Wisniewski Wojcik Kaminski Lewandowski",
+        "Jakub Szymon Filip Kacper Antoni Jan",
+        "Zuzanna Julia Maja Oliwia Lena Hanna",
+    ),
+    (
+        "west-african",
+        0.03,
+        "Okafor Adeyemi Mensah Okonkwo Owusu Adebayo",
+        "Kwame Emmanuel Tobi Chinedu David Daniel Samuel",
+        "Precious Blessing Favour Adaeze Chioma Tiwa Grace",
+    ),
+    (
+        "irish-scottish",
+        0.04,
+        "O'Brien O'Connor O'Neill Murphy Kelly MacDonald McKenzie McLean Macleod Campbell",
+        "Sean Cian Callum Connor Kieran Oisin Ruairi Finn",
+        "Niamh Siobhan Aoife Caitlin Erin Orla Ciara",
+    ),
+    (
+        "portuguese",
+        0.01,
+        "Dos_Santos Da_Silva Fernandes Pereira Rodrigues",
+        "Tiago Rodrigo Diogo Lucas",
+        "Beatriz Mariana Ines Leonor",
+    ),
 )
 
 #: Groups of given names that are the same name to the person who holds it: nicknames and
@@ -172,43 +212,96 @@ class WeightedNames:
 
     def __init__(self, names: list[str], weights: list[float]) -> None:
         self.names = names
-        self._cumulative = list(accumulate(weights))
+        self.cumulative = list(accumulate(weights))
 
     def draw(self, rng: SynthRandom) -> str:
         """One name, drawn in proportion to its weight."""
-        return rng.weighted(self.names, self._cumulative)
+        return rng.weighted(self.names, self.cumulative)
 
 
-def _family_names() -> WeightedNames:
-    names = list(FakerPerson.last_names)
-    weights = [float(w) for w in FakerPerson.last_names.values()]
-    # The extra names take a share of about a quarter of the draws, as in a mixed UK town.
-    extra_weight = sum(weights) / 3 / len(_EXTRA_FAMILY)
-    names += [n for n in _EXTRA_FAMILY if n not in names]
-    weights += [extra_weight] * (len(names) - len(weights))
+def _ranked(names: tuple[str, ...], share: float) -> tuple[list[str], list[float]]:
+    # Earlier names in a list are the commoner ones; the list takes ``share`` of the draws.
+    raw = [3.0 - 2.0 * i / len(names) for i in range(len(names))]
+    return list(names), [share * w / sum(raw) for w in raw]
+
+
+def _pool(own: tuple[str, ...], general: tuple[str, ...], own_share: float) -> WeightedNames:
+    names, weights = _ranked(own, own_share) if own else ([], [])
+    borrowed, borrowed_weights = _ranked(tuple(n for n in general if n not in names), 1 - own_share)
+    return WeightedNames(names + borrowed, weights + borrowed_weights)
+
+
+@dataclass(frozen=True, slots=True)
+class Tradition:
+    """A naming tradition: family names and the given names that go with them."""
+
+    name: str
+    family: WeightedNames
+    boys: WeightedNames
+    girls: WeightedNames
+    men: WeightedNames
+    women: WeightedNames
+
+    def given_names(self, sex: str, adult: bool) -> WeightedNames:
+        """The names people of this sex and generation are given ("1" male, else female)."""
+        if adult:
+            return self.men if sex == "1" else self.women
+        return self.boys if sex == "1" else self.girls
+
+
+def _traditions() -> tuple[list[Tradition], list[float]]:
+    faker_family = list(FakerPerson.last_names)
+    faker_weights = [float(w) for w in FakerPerson.last_names.values()]
+    men, women = tuple(FakerPerson.first_names_male), tuple(FakerPerson.first_names_female)
+    traditions, shares = [], []
+    for name, share, family, boys, girls in _TRADITIONS:
+        if family:
+            family_pool = WeightedNames(*_ranked(_words(family), 1.0))
+            own_boys, own_girls = _words(boys), _words(girls)
+            child_share, adult_share = 0.8, 0.85
+        else:
+            family_pool = WeightedNames(faker_family, faker_weights)
+            own_boys, own_girls = _GENERAL_BOYS, _GENERAL_GIRLS
+            child_share, adult_share = 0.95, 0.0
+        traditions.append(
+            Tradition(
+                name=name,
+                family=family_pool,
+                boys=_pool(own_boys, _GENERAL_BOYS + men, child_share),
+                girls=_pool(own_girls, _GENERAL_GIRLS + women, child_share),
+                men=_pool(_words(boys), men, adult_share),
+                women=_pool(_words(girls), women, adult_share),
+            )
+        )
+        shares.append(share)
+    return traditions, shares
+
+
+def _all_family_names() -> WeightedNames:
+    names: list[str] = []
+    weights: list[float] = []
+    for tradition, share in zip(TRADITIONS, _TRADITION_SHARES, strict=True):
+        family = tradition.family
+        total = family.cumulative[-1]
+        previous = 0.0
+        for name, cumulative in zip(family.names, family.cumulative, strict=True):
+            names.append(name)
+            weights.append(share * (cumulative - previous) / total)
+            previous = cumulative
     return WeightedNames(names, weights)
 
 
-def _given_names(children: tuple[str, ...], adults: tuple[str, ...]) -> WeightedNames:
-    # Earlier names in the children's list are the commoner ones.
-    names = list(children) + [n for n in adults if n not in children]
-    weights = [3.0 - 2.0 * i / len(children) for i in range(len(children))]
-    weights += [0.25] * (len(names) - len(children))
-    return WeightedNames(names, weights)
-
-
-FAMILY_NAMES = _family_names()
-GIRLS_NAMES = _given_names(tuple(_CHILD_GIRLS), tuple(FakerPerson.first_names_female))
-BOYS_NAMES = _given_names(tuple(_CHILD_BOYS), tuple(FakerPerson.first_names_male))
+TRADITIONS, _TRADITION_SHARES = _traditions()
+_TRADITION_CUMULATIVE = list(accumulate(_TRADITION_SHARES))
+#: Every family name, weighted by how common it is in the town as a whole.
+FAMILY_NAMES = _all_family_names()
 WOMENS_NAMES = WeightedNames(list(FakerPerson.first_names_female), [1.0] * 182)
 MENS_NAMES = WeightedNames(list(FakerPerson.first_names_male), [1.0] * 182)
 
 
-def given_name_pool(sex: str, adult: bool) -> WeightedNames:
-    """The names people of this sex and generation are given ("1" male, otherwise female)."""
-    if adult:
-        return MENS_NAMES if sex == "1" else WOMENS_NAMES
-    return BOYS_NAMES if sex == "1" else GIRLS_NAMES
+def draw_tradition(rng: SynthRandom) -> Tradition:
+    """A household's naming tradition, in proportion to the town's make-up."""
+    return rng.weighted(TRADITIONS, _TRADITION_CUMULATIVE)
 
 
 def preferred_form(name: str) -> tuple[str, ...]:

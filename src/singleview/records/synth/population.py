@@ -16,7 +16,8 @@ from typing import Any
 
 from singleview.records.synth.names import (
     FAMILY_NAMES,
-    given_name_pool,
+    Tradition,
+    draw_tradition,
     preferred_form,
 )
 from singleview.records.synth.randomness import SynthRandom
@@ -235,6 +236,17 @@ def _clip(homes: list[Residence], born: dt.date) -> tuple[Residence, ...]:
     return tuple(lived)
 
 
+@dataclass(frozen=True, slots=True)
+class _Household:
+    """What the members of one household share."""
+
+    household_id: str
+    tradition: Tradition
+    homes: list[Residence]
+    numbers: list[str]
+    vulnerable: bool
+
+
 class PopulationGenerator:
     """Generates the true population household by household."""
 
@@ -260,7 +272,8 @@ class PopulationGenerator:
         self._households += 1
         household_id = f"H{self._households:07d}"
         parent_age = rng.weighted(range(18, 56), _PARENT_AGE_CUMULATIVE)
-        family = FAMILY_NAMES.draw(rng)
+        tradition = draw_tradition(rng)
+        family = tradition.family.draw(rng)
         if rng.random() < 0.012:
             family = f"{family} {FAMILY_NAMES.draw(rng)}"  # double-barrelled without a hyphen
         other_family = FAMILY_NAMES.draw(rng)
@@ -295,41 +308,26 @@ class PopulationGenerator:
                 members[-1] = (child_family, age, sex, False, twin_born)
                 members.append((child_family, age, _sex(rng), False, twin_born))
 
-        people: list[TruePerson] = []
         numbers = [self._nhs.allocate() for _ in members]
+        household = _Household(household_id, tradition, homes, numbers, vulnerable)
+        people: list[TruePerson] = []
         for position, (family_name, age, sex, adult, shared_born) in enumerate(members):
             born = shared_born or _birth_date(rng, age)
-            people.append(
-                self._person(
-                    household_id,
-                    family_name,
-                    age,
-                    sex,
-                    adult,
-                    born,
-                    homes,
-                    numbers,
-                    position,
-                    vulnerable,
-                )
-            )
+            people.append(self._person(household, position, family_name, sex, adult, born))
         return people
 
     def _person(
         self,
-        household_id: str,
+        household: _Household,
+        position: int,
         family_name: str,
-        age: int,
         sex: str,
         adult: bool,
         born: dt.date,
-        homes: list[Residence],
-        numbers: list[str],
-        position: int,
-        vulnerable: bool,
     ) -> TruePerson:
         rng = self._rng
-        pool = given_name_pool(sex, adult)
+        age = age_on(born, REFERENCE_DATE)
+        pool = household.tradition.given_names(sex, adult)
         given = [pool.draw(rng)]
         middle_roll = rng.random()
         if middle_roll < 0.55:
@@ -343,14 +341,14 @@ class PopulationGenerator:
         old_family = None
         if not adult and age > 2 and rng.random() < 0.04:
             old_family = FAMILY_NAMES.draw(rng)
-        relatives = [n for i, n in enumerate(numbers) if i != position]
+        relatives = [n for i, n in enumerate(household.numbers) if i != position]
         gender = sex if rng.random() < 0.985 else rng.choice(("X", "9", "1" if sex == "2" else "2"))
         self._next_index += 1
         index = self._next_index
         return TruePerson(
             index=index,
             person_id=f"P{index:08d}",
-            household_id=household_id,
+            household_id=household.household_id,
             given_names=tuple(dict.fromkeys(given)),
             family_name=family_name,
             preferred_name=preferred,
@@ -358,11 +356,11 @@ class PopulationGenerator:
             birth_date=born,
             sex=sex,
             gender=gender,
-            nhs_number=numbers[position],
-            residences=_clip(homes, born),
+            nhs_number=household.numbers[position],
+            residences=_clip(household.homes, born),
             relative_nhs_number=rng.choice(relatives) if relatives else None,
-            vulnerable=vulnerable or rng.random() < 0.03,
-            age=age_on(born, REFERENCE_DATE),
+            vulnerable=household.vulnerable or rng.random() < 0.03,
+            age=age,
         )
 
 
