@@ -50,7 +50,7 @@ class Answer(StandardModel):
 
     match: bool
     match_grade: MatchGrade | None = None
-    score: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    score: float | None = Field(default=None, allow_inf_nan=False, description="matcher's score")
     multiple_matches: bool = False
     contact: OrganisationContact | None = None
     involvements: tuple[Involvement, ...] = ()
@@ -60,14 +60,18 @@ class Answer(StandardModel):
     @model_validator(mode="after")
     def _one_of_the_profile_shapes(self) -> Answer:
         if not self.match:
-            given = [
-                name
-                for name in ("match_grade", "score", "contact", "involvements")
-                if getattr(self, name)
-            ]
-            if given or self.multiple_matches:
-                given += ["multiple_matches"] if self.multiple_matches else []
-                raise ValueError(f"a no-match answer carries nothing about a person: {given}")
+            released = {
+                "matchGrade": self.match_grade is not None,
+                "score": self.score is not None,
+                "multipleMatches": self.multiple_matches,
+                "contact": self.contact is not None,
+                "involvement": bool(self.involvements),
+            }
+            given = [name for name, present in released.items() if present]
+            if given:
+                raise ValueError(
+                    f"a no-match answer carries nothing about a person, not {', '.join(given)}"
+                )
         if self.multiple_matches and self.match_grade != "possible":
             raise ValueError("several possible matches are graded 'possible'")
         if self.match_grade == "possible" and self.involvements:

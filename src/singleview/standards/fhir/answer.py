@@ -141,7 +141,7 @@ def parse_answer(raw: bytes | str | dict[str, Any]) -> Answer:
 def parameters_to_answer(parameters: Parameters) -> Answer:
     """The Answer response Parameters describe; InvalidInput names every offending element."""
     issues = IssueList()
-    found = group(parameters.parameter, ROOT, _ANSWER_PARAMETERS, issues)
+    found = group(parameters.parameter or [], ROOT, _ANSWER_PARAMETERS, issues)
     values: dict[str, Any] = {}
     for name, field, kind in (
         ("match", "match", "Boolean"),

@@ -28,6 +28,7 @@ from singleview.standards.fhir.outcome import read_resource
 from singleview.standards.fhir.parts import group, one, param, parts, resource, value
 from singleview.standards.fhir.patient import patient_to_person, person_to_patient
 from singleview.standards.issues import InvalidInput
+from singleview.standards.vocabulary import purpose_for_reason
 
 ROOT = "Parameters.parameter"
 _REQUEST_PARTS = {
@@ -135,7 +136,7 @@ def parameters_to_enquiry(parameters: Parameters) -> Enquiry:
     """The Enquiry request Parameters describe; InvalidInput names every offending element."""
     issues = IssueList()
     found = group(
-        parameters.parameter,
+        parameters.parameter or [],
         ROOT,
         {"resource": (1, 1), "reason": (0, 1), "request": (0, 1)},
         issues,
@@ -153,6 +154,14 @@ def parameters_to_enquiry(parameters: Parameters) -> Enquiry:
         values["reason"] = value(entry[1], entry[0], "Uri", issues)
     if entry := one(found, "request"):
         values.update(_read_request(entry[0], entry[1], issues))
+    elif "reason" not in values:
+        issues.add(f"{ROOT}[request]", "is required unless a reason is given", "required")
+    elif values["reason"] is not None and purpose_for_reason(values["reason"]) is None:
+        issues.add(
+            f"{ROOT}[reason]",
+            f"{values['reason']!r} does not map to a statutory purpose; send a request",
+            "value",
+        )
     issues.raise_if_any()
     enquiry = issues.build(Enquiry, "Parameters", values, _ENQUIRY_FIELDS)
     issues.raise_if_any()

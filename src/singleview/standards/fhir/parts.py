@@ -27,11 +27,15 @@ def group(
 ) -> dict[str, Named]:
     """The parameters by name, each with the element path that names it.
 
+    ``items`` is None when the parent had no parts at all (already reported).
+
     Unknown names and wrong counts are recorded as issues; a path is ``element[name]``, or
     ``element[name][k]`` for the k-th of a repeated name.
     """
     found: dict[str, Named] = {}
-    for item in items or []:
+    if items is None:
+        return found  # the parent is already refused for having no parts: say it once
+    for item in items:
         found.setdefault(item.name or "", []).append(("", item))
     for name, entries in found.items():
         for k, (_, item) in enumerate(entries):
@@ -45,7 +49,8 @@ def group(
         if count < minimum:
             issues.add(f"{element}[{name}]", "is required", "required")
         if maximum is not None and count > maximum:
-            issues.add(f"{element}[{name}]", f"may appear at most {maximum} time(s)", "structure")
+            times = "once" if maximum == 1 else f"{maximum} times"
+            issues.add(f"{element}[{name}]", f"may appear at most {times}", "structure")
     return found
 
 
@@ -76,12 +81,14 @@ def resource(item: ParametersParameter, place: str, kind: str, issues: IssueList
     return got
 
 
-def parts(item: ParametersParameter, place: str, issues: IssueList) -> list[ParametersParameter]:
-    """The parts of a parameter that must have parts."""
+def parts(
+    item: ParametersParameter, place: str, issues: IssueList
+) -> list[ParametersParameter] | None:
+    """The parts of a parameter that must have parts; None (and an issue) when it has none."""
     if not item.part:
         given = _given_kinds(item)
         issues.add(place, f"must have parts{f', not {given}' if given else ''}", "structure")
-        return []
+        return None
     return list(item.part)
 
 
