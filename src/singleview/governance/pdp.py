@@ -19,6 +19,7 @@ the professional-judgement route sends the enquiry to a person; with none of tho
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -32,7 +33,27 @@ from singleview.governance.models import (
 )
 from singleview.standards.sharing_policy import SharingPolicy
 
-_ANY: frozenset[str] = frozenset()
+
+# Many agreements share the same sets of purposes, types, roles and categories. Compiling
+# them to one shared instance each keeps the index small, so a decision touches fewer cache
+# lines when thousands of agreements are held (see docs/benchmarks.md).
+class _Shared:
+    """One instance of each distinct set and tuple met while compiling one index."""
+
+    def __init__(self) -> None:
+        self.sets: dict[frozenset[str], frozenset[str]] = {}
+        self.tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def set(self, values: Iterable[str]) -> frozenset[str]:
+        value = frozenset(sys.intern(v) for v in values)
+        return self.sets.setdefault(value, value)
+
+    def opt(self, values: tuple[str, ...] | None) -> frozenset[str] | None:
+        return None if values is None else self.set(values)
+
+    def tuple(self, values: Iterable[str]) -> tuple[str, ...]:
+        value = tuple(sys.intern(v) for v in values)
+        return self.tuples.setdefault(value, value)
 
 
 def _listing(values: Iterable[str]) -> str:
@@ -47,7 +68,6 @@ class _Permission:
     """One policy's permission, flattened into sets for constant-time checks."""
 
     ref: PolicyRef
-    name: str
     route: str
     purposes: frozenset[str]
     org_types: frozenset[str] | None
@@ -87,28 +107,23 @@ class _Prohibition:
         )
 
 
-def _fs(values: tuple[str, ...] | None) -> frozenset[str] | None:
-    return None if values is None else frozenset(values)
-
-
-def _compile_permission(version: PolicyVersion) -> _Permission:
+def _compile_permission(version: PolicyVersion, shared: _Shared) -> _Permission:
     policy = version.policy
     permission = policy.permission
     assert permission is not None  # a validated non-node-rule policy always has one
     return _Permission(
         ref=PolicyRef(version.policy_id, version.version, version.digest),
-        name=policy.name,
-        route=policy.route,
-        purposes=frozenset(policy.purposes),
-        org_types=_fs(permission.requester_organisation_types),
-        roles=_fs(permission.practitioner_roles),
-        parties=policy.party_ids(),
+        route=sys.intern(policy.route),
+        purposes=shared.set(policy.purposes),
+        org_types=shared.opt(permission.requester_organisation_types),
+        roles=shared.opt(permission.practitioner_roles),
+        parties=shared.set(policy.party_ids()),
         case_reference_required=permission.case_reference_required,
         consent_required=permission.consent is not None and permission.consent.required,
         consent_on_failure=permission.consent.on_failure if permission.consent else "deny",
-        categories=frozenset(permission.data_categories),
-        categories_sorted=tuple(sorted(set(permission.data_categories))),
-        obligations=tuple(
+        categories=shared.set(permission.data_categories),
+        categories_sorted=shared.tuple(sorted(set(permission.data_categories))),
+        obligations=shared.tuple(
             sorted(set(permission.obligations) | set(policy.data_recipient_responsibilities))
         ),
         outcome=permission.outcome,
@@ -117,17 +132,17 @@ def _compile_permission(version: PolicyVersion) -> _Permission:
     )
 
 
-def _compile_prohibitions(policy: SharingPolicy) -> list[_Prohibition]:
+def _compile_prohibitions(policy: SharingPolicy, shared: _Shared) -> list[_Prohibition]:
     return [
         _Prohibition(
             policy_id=policy.policy_id,
             description=p.description,
             reason=p.reason,
-            purposes=_fs(p.purposes),
-            orgs=_fs(p.requester_organisations),
-            org_types=_fs(p.requester_organisation_types),
-            roles=_fs(p.practitioner_roles),
-            categories=_fs(p.data_categories),
+            purposes=shared.opt(p.purposes),
+            orgs=shared.opt(p.requester_organisations),
+            org_types=shared.opt(p.requester_organisation_types),
+            roles=shared.opt(p.practitioner_roles),
+            categories=shared.opt(p.data_categories),
             start=policy.start_date,
             end=policy.end_date,
         )
@@ -155,6 +170,7 @@ class PolicyIndex:
         self._prohibitions_by_org: dict[str, tuple[_Prohibition, ...]] = {}
         self._prohibitions_by_purpose: dict[str, tuple[_Prohibition, ...]] = {}
         self._prohibitions_any: tuple[_Prohibition, ...] = ()
+        shared = _Shared()
         statutory: dict[str, list[_Permission]] = {}
         judgement: dict[str, list[_Permission]] = {}
         by_org: dict[str, list[_Prohibition]] = {}
@@ -169,7 +185,7 @@ class PolicyIndex:
             self.refs[policy_id] = PolicyRef(policy_id, version.version, version.digest)
             policy = version.policy
             if policy.permission is not None:
-                compiled = _compile_permission(version)
+                compiled = _compile_permission(version, shared)
                 if policy.route == "agreement":
                     self.agreements[policy_id] = compiled
                 else:
@@ -178,7 +194,7 @@ class PolicyIndex:
                         target.setdefault(purpose, []).append(compiled)
             # Each prohibition is filed under its most selective key, so a decision only
             # looks at those that could possibly match it, however many agreements exist.
-            for p in _compile_prohibitions(policy):
+            for p in _compile_prohibitions(policy, shared):
                 if p.orgs is not None:
                     for org in p.orgs:
                         by_org.setdefault(org, []).append(p)
