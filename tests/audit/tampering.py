@@ -80,6 +80,11 @@ def cover_tracks(engine: Engine, signer: TreeHeadSigner, log_id: str, timestamp:
         conn.execute(
             update(AuditHeadRow)
             .where(AuditHeadRow.id == HEAD_ROW_ID)
-            .values(tree_size=tree.size, root_hash=head.root_hash, timestamp=timestamp)
+            .values(
+                tree_size=tree.size,
+                root_hash=head.root_hash,
+                timestamp=timestamp,
+                frontier=" ".join(digest.hex() for digest in tree.frontier),
+            )
         )
         conn.execute(insert(AuditSignedHeadRow), [{**head.model_dump(), "jws": signer.sign(head)}])

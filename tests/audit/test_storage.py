@@ -73,6 +73,7 @@ def _append_in_process(url: str, pem: bytes, worker: int, count: int) -> None:
         log.append(make_entry(worker * 1000 + n))
 
 
+@pytest.mark.slow
 def test_several_processes_append_to_one_database(
     database_url: str, signing_key: Ed25519PrivateKey
 ) -> None:

@@ -286,6 +286,11 @@ class MemoryTree:
         """Number of leaves appended."""
         return len(self.levels[0])
 
+    @property
+    def frontier(self) -> tuple[bytes, ...]:
+        """The hashes of ``range_subtrees(0, size)``: all an append needs."""
+        return tuple(self._frontier)
+
     def append(self, leaf: bytes) -> list[tuple[Subtree, bytes]]:
         """Append a leaf hash; return the perfect subtrees it completed."""
         size = self.size

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     insert,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -68,7 +69,9 @@ class AuditSubtreeRow(Base):
 
 
 class AuditHeadRow(Base):
-    """The single row every append locks: the log's current size, root and last timestamp."""
+    """The single row every append locks: the log's current size, root, last timestamp, and
+    its frontier (the hashes of ``range_subtrees(0, size)``, space-separated hex), which is
+    all an append needs to extend the tree without reading any other row."""
 
     __tablename__ = "audit_head"
 
@@ -76,6 +79,7 @@ class AuditHeadRow(Base):
     tree_size: Mapped[int] = mapped_column(BigInteger)
     root_hash: Mapped[str] = mapped_column(String(64))
     timestamp: Mapped[int] = mapped_column(BigInteger)
+    frontier: Mapped[str] = mapped_column(Text)
 
 
 class AuditSignedHeadRow(Base):
@@ -120,27 +124,25 @@ class SignedTreeHead:
 
 def _fetch(conn: Connection, subtrees: Iterable[Subtree]) -> dict[Subtree, bytes]:
     """Look perfect-subtree hashes up: level 0 in the entries, the rest in ``audit_subtree``."""
-    by_level: dict[int, list[int]] = {}
-    for part in subtrees:
-        by_level.setdefault(part.level, []).append(part.index)
+    wanted = set(subtrees)
+    leaves = sorted(part.index for part in wanted if part.level == 0)
+    nodes = sorted((part.level, part.index) for part in wanted if part.level > 0)
     found: dict[Subtree, bytes] = {}
-    for level, indexes in by_level.items():
-        for at in range(0, len(indexes), _CHUNK):
-            chunk = indexes[at : at + _CHUNK]
-            if level == 0:
-                rows = conn.execute(
-                    select(AuditEntryRow.index, AuditEntryRow.leaf_hash).where(
-                        AuditEntryRow.index.in_(chunk)
-                    )
-                )
-            else:
-                rows = conn.execute(
-                    select(AuditSubtreeRow.index, AuditSubtreeRow.hash).where(
-                        AuditSubtreeRow.level == level, AuditSubtreeRow.index.in_(chunk)
-                    )
-                )
-            found.update({Subtree(level, i): bytes.fromhex(h) for i, h in rows})
-    missing = {Subtree(level, i) for level, idx in by_level.items() for i in idx} - found.keys()
+    for at in range(0, len(leaves), _CHUNK):
+        rows = conn.execute(
+            select(AuditEntryRow.index, AuditEntryRow.leaf_hash).where(
+                AuditEntryRow.index.in_(leaves[at : at + _CHUNK])
+            )
+        )
+        found.update({Subtree(0, i): bytes.fromhex(h) for i, h in rows})
+    for at in range(0, len(nodes), _CHUNK):
+        node_rows = conn.execute(
+            select(AuditSubtreeRow.level, AuditSubtreeRow.index, AuditSubtreeRow.hash).where(
+                tuple_(AuditSubtreeRow.level, AuditSubtreeRow.index).in_(nodes[at : at + _CHUNK])
+            )
+        )
+        found.update({Subtree(level, i): bytes.fromhex(h) for level, i, h in node_rows})
+    missing = wanted - found.keys()
     if missing:
         first = min(missing)
         raise EntryNotFoundError(
@@ -180,15 +182,15 @@ class AuditLog:
                 # Take SQLite's write lock before reading the head, so two appenders never
                 # both read size n (a deferred transaction would fail on upgrade instead).
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
-            size, last_timestamp = conn.execute(
-                select(AuditHeadRow.tree_size, AuditHeadRow.timestamp)
+            size, last_timestamp, stored_frontier = conn.execute(
+                select(AuditHeadRow.tree_size, AuditHeadRow.timestamp, AuditHeadRow.frontier)
                 .where(AuditHeadRow.id == HEAD_ROW_ID)
                 .with_for_update()
             ).one()
-            known: dict[Subtree, bytes] = (
-                _fetch(conn, merkle.range_subtrees(0, size)) if size else {}
+            frontier = [bytes.fromhex(h) for h in stored_frontier.split()]
+            known: dict[Subtree, bytes] = dict(
+                zip(merkle.range_subtrees(0, size) if size else (), frontier, strict=True)
             )
-            frontier = [known[part] for part in merkle.range_subtrees(0, size)] if size else []
             logged_at = dt.datetime.now(dt.UTC)
             new_rows: list[dict[str, object]] = []
             new_nodes: list[dict[str, object]] = []
@@ -218,7 +220,12 @@ class AuditLog:
             conn.execute(
                 update(AuditHeadRow)
                 .where(AuditHeadRow.id == HEAD_ROW_ID)
-                .values(tree_size=new_size, root_hash=root.hex(), timestamp=timestamp)
+                .values(
+                    tree_size=new_size,
+                    root_hash=root.hex(),
+                    timestamp=timestamp,
+                    frontier=" ".join(h.hex() for h in frontier),
+                )
             )
             conn.execute(
                 insert(AuditSignedHeadRow),
@@ -443,9 +450,11 @@ def stored_signed_heads(conn: Connection, batch: int = 10_000) -> Iterator[Store
         yield StoredHead(log_id, tree_size, root_hash, timestamp, signed)
 
 
-def stored_head(conn: Connection) -> tuple[int, str]:
-    """The head row's size and root: what the node believes its log is now."""
-    size, root = conn.execute(
-        select(AuditHeadRow.tree_size, AuditHeadRow.root_hash).where(AuditHeadRow.id == HEAD_ROW_ID)
+def stored_head(conn: Connection) -> tuple[int, str, str]:
+    """The head row's size, root and frontier: what the node believes its log is now."""
+    size, root, frontier = conn.execute(
+        select(AuditHeadRow.tree_size, AuditHeadRow.root_hash, AuditHeadRow.frontier).where(
+            AuditHeadRow.id == HEAD_ROW_ID
+        )
     ).one()
-    return int(size), str(root)
+    return int(size), str(root), str(frontier)

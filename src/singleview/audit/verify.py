@@ -176,15 +176,18 @@ def _check_head(
 
 
 def _check_head_row(
-    head: tuple[int, str], tree: merkle.MemoryTree, report: VerificationReport
+    head: tuple[int, str, str], tree: merkle.MemoryTree, report: VerificationReport
 ) -> None:
-    size, root = head
-    if size != tree.size or root != tree.root().hex():
+    size, root, frontier = head
+    expected_frontier = " ".join(digest.hex() for digest in tree.frontier)
+    if size != tree.size or root != tree.root().hex() or frontier != expected_frontier:
         report.problems.append(
             Problem(
                 min(size, tree.size),
                 f"the head row says size {size} root {root[:12]}…, the entries give size "
-                f"{tree.size} root {tree.root().hex()[:12]}…",
+                f"{tree.size} root {tree.root().hex()[:12]}… (or its frontier differs); the "
+                "next append would build on a wrong tree",
+                exact=False,
             )
         )
 

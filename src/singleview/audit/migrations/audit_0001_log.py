@@ -56,9 +56,12 @@ def upgrade() -> None:
         sa.Column("tree_size", sa.BigInteger(), nullable=False),
         sa.Column("root_hash", sa.String(length=64), nullable=False),
         sa.Column("timestamp", sa.BigInteger(), nullable=False),
+        sa.Column("frontier", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
     )
-    op.bulk_insert(head, [{"id": 1, "tree_size": 0, "root_hash": EMPTY_ROOT, "timestamp": 0}])
+    op.bulk_insert(
+        head, [{"id": 1, "tree_size": 0, "root_hash": EMPTY_ROOT, "timestamp": 0, "frontier": ""}]
+    )
     op.create_table(
         "audit_signed_head",
         sa.Column("tree_size", sa.BigInteger(), autoincrement=False, nullable=False),
