@@ -54,3 +54,7 @@ app.add_typer(match_app, name="match")
 from singleview.governance.cli import policy_app  # noqa: E402
 
 app.add_typer(policy_app, name="policy")
+
+from singleview.audit.cli import app as audit_app  # noqa: E402
+
+app.add_typer(audit_app, name="audit")
