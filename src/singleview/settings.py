@@ -14,6 +14,16 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///singleview.db"
 
+    # Trust: the register authority's JWKS (trust anchor), where the signed register is fetched
+    # from (file path or http(s) URL), how often, and this node's current private key file.
+    trust_anchor_path: str | None = None
+    register_source: str | None = None
+    register_refresh_seconds: float = 300.0
+    signing_key_path: str | None = None
+    key_passphrase: str | None = None
+    #: The node's registered endpoint, when a proxy changes the host or scheme requests arrive on.
+    public_base_url: str | None = None
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
