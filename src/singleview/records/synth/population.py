@@ -227,6 +227,25 @@ def _birth_date(rng: SynthRandom, age: int) -> dt.date:
     return REFERENCE_DATE - dt.timedelta(days=days + 1)
 
 
+def _sibling_births(rng: SynthRandom, parent_age: int) -> list[dt.date]:
+    """Birth dates of a family's children, oldest first, at least ten months apart."""
+    children = rng.weighted((1, 2, 3, 4, 5), (35, 73, 91, 98, 100))
+    # The eldest is half the time the older of two draws, so that with younger siblings
+    # added the ages of all children come out roughly even, as in the population.
+    top = min(24, parent_age - 16)
+    eldest_age = rng.randint(0, top)
+    if rng.random() < 0.5:
+        eldest_age = max(eldest_age, rng.randint(0, top))
+    oldest = _birth_date(rng, eldest_age)
+    births = [oldest]
+    for _ in range(children - 1):
+        born = births[-1] + dt.timedelta(days=rng.randint(300, 2200))
+        if born >= REFERENCE_DATE:
+            break
+        births.append(born)
+    return births
+
+
 def _clip(homes: list[Residence], born: dt.date) -> tuple[Residence, ...]:
     """The homes a person has lived in since birth, the first starting no earlier than birth."""
     lived = [h for h in homes if h.end is None or h.end > born]
@@ -278,41 +297,33 @@ class PopulationGenerator:
             family = f"{family} {FAMILY_NAMES.draw(rng)}"  # double-barrelled without a hyphen
         other_family = FAMILY_NAMES.draw(rng)
         vulnerable = rng.random() < 0.12
-        children = rng.weighted((1, 2, 3, 4, 5), (35, 73, 91, 98, 100))
-        oldest_possible = min(24, parent_age - 16)
-        child_ages = sorted(rng.randint(0, oldest_possible) for _ in range(children))[::-1]
-        youngest_born = _birth_date(rng, child_ages[-1])
-        homes = self._addresses.history(settled_by=youngest_born)
+        births = _sibling_births(rng, parent_age)
+        homes = self._addresses.history(settled_by=births[-1])
 
-        members: list[tuple[str, int, str, bool, dt.date | None]] = []
-        # (family name, age, sex, adult?, shared birth date for twins)
+        members: list[tuple[str, dt.date, str, bool]] = []  # family name, born, sex, adult?
         parent_sex = "2" if rng.random() < 0.75 else "1"
         if rng.random() < 0.35:
-            members.append((family, parent_age, parent_sex, True, None))
+            members.append((family, _birth_date(rng, parent_age), parent_sex, True))
         if rng.random() < 0.25:
             partner_family = family if rng.random() < 0.6 else other_family
             partner_sex = "1" if parent_sex == "2" else "2"
-            partner_age = parent_age + rng.randint(-3, 6)
-            members.append((partner_family, partner_age, partner_sex, True, None))
-        for age in child_ages:
+            partner_born = _birth_date(rng, parent_age + rng.randint(-3, 6))
+            members.append((partner_family, partner_born, partner_sex, True))
+        for born in births:
             roll = rng.random()
             child_family = family
             if roll < 0.10:
                 child_family = other_family
             elif roll < 0.15:
                 child_family = f"{family}-{other_family}" if family != other_family else family
-            sex = _sex(rng)
-            members.append((child_family, age, sex, False, None))
+            members.append((child_family, born, _sex(rng), False))
             if rng.random() < 0.016:  # twins: same day, same home, usually same family name
-                twin_born = _birth_date(rng, age)
-                members[-1] = (child_family, age, sex, False, twin_born)
-                members.append((child_family, age, _sex(rng), False, twin_born))
+                members.append((child_family, born, _sex(rng), False))
 
         numbers = [self._nhs.allocate() for _ in members]
         household = _Household(household_id, tradition, homes, numbers, vulnerable)
         people: list[TruePerson] = []
-        for position, (family_name, age, sex, adult, shared_born) in enumerate(members):
-            born = shared_born or _birth_date(rng, age)
+        for position, (family_name, born, sex, adult) in enumerate(members):
             people.append(self._person(household, position, family_name, sex, adult, born))
         return people
 
