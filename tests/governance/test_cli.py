@@ -219,3 +219,10 @@ def test_odrl_export_then_import_gives_the_same_digest(tmp_path):
     back = _write(tmp_path, "back.yaml", yaml.safe_load(imported.output))
     validated = runner.invoke(app, ["policy", "validate", str(back)])
     assert f"sha256:{version_of(agreement_document()).digest}" in validated.output
+
+
+def test_the_starter_cases_file_passes():
+    cases = Path(__file__).parent / "cases" / "starter-policies.yaml"
+    result = runner.invoke(app, ["policy", "test", str(cases)])
+    assert result.exit_code == 0, result.output
+    assert "6/6 passed" in result.output
