@@ -27,7 +27,15 @@ NAMING_CONVENTION = {
 }
 
 #: Capabilities whose tables live in the node's database, in dependency order.
-CAPABILITIES_WITH_TABLES = ("records", "matching", "governance", "trust", "audit", "exchange", "web")
+CAPABILITIES_WITH_TABLES = (
+    "records",
+    "matching",
+    "governance",
+    "trust",
+    "audit",
+    "exchange",
+    "web",
+)
 
 
 class Base(DeclarativeBase):
