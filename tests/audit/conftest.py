@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Iterator
 
 import pytest
+import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
 
 from singleview.audit import (
     AuditEntry,
@@ -18,6 +24,7 @@ from singleview.audit import (
     SubjectReference,
     TreeHeadSigner,
 )
+from singleview.audit.http import audit_router
 from singleview.db import create_engine
 
 LOG_ID = "org-la-children"
@@ -64,3 +71,23 @@ def signer(signing_key: Ed25519PrivateKey) -> TreeHeadSigner:
 @pytest.fixture
 def audit_log(database_url: str, signer: TreeHeadSigner) -> AuditLog:
     return AuditLog(create_engine(database_url), LOG_ID, signer)
+
+
+@pytest.fixture
+def served_log(audit_log: AuditLog) -> Iterator[str]:
+    """The log served over real HTTP on a loopback port, as the Exchange will mount it."""
+    app = FastAPI()
+    app.include_router(audit_router(audit_log))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "audit test server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)

@@ -3,18 +3,13 @@ and, when the administrator rewrites the hashes and re-signs to hide it, by a wi
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from singleview.audit import AuditLog, TreeHeadSigner
-from singleview.audit.http import audit_router
 from singleview.audit.verify import verify_log
 from singleview.audit.witness import LogRewrittenError, Partner, witness
 from singleview.db import create_engine, migrate
@@ -65,26 +60,6 @@ def test_verify_catches_a_changed_stored_hash_and_a_forged_head(
     messages = [p.message for p in report.problems]
     assert any("stored hash of entries 4..7" in m for m in messages)
     assert any("size 3: its row differs from its JWS" in m for m in messages)
-
-
-@pytest.fixture
-def served_log(audit_log: AuditLog) -> Iterator[str]:
-    """The log served over real HTTP on a loopback port, as the Exchange will mount it."""
-    app = FastAPI()
-    app.include_router(audit_router(audit_log))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "audit test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
 
 
 @pytest.mark.parametrize("how", sorted(TAMPERINGS))
