@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import ssl
 from pathlib import Path
 
 import httpx
@@ -139,8 +140,6 @@ def test_mutual_tls_admits_a_certified_client_and_shuts_out_others(tmp_path: Pat
         assert verified_answer(response).organisation.id == NODE_ID
 
         # Without a client certificate the TLS handshake is refused before HTTP starts.
-        import ssl
-
         no_cert = ssl.create_default_context(cafile=str(tmp_path / "ca.crt"))
         with (
             pytest.raises(httpx.TransportError),
