@@ -1,2 +1,68 @@
 """Governance: sharing policies (load, validate, version, export), the Policy Decision Point,
-and the review queue where an IG officer settles what the PDP cannot."""
+and the review queue where an IG officer settles what the PDP cannot.
+
+What other capabilities call (the Exchange above all):
+
+- ``load_node_policies`` / ``policy_index``: the node's compiled ``PolicyIndex``;
+- ``context_from_enquiry``: a ``DecisionContext`` from a validated enquiry and the
+  authenticated requester's register entry;
+- ``decide`` (or ``PolicyIndex.decide``): the ``Decision``; ``settle_after_match`` once the
+  person's services are known; ``decision_to_dict`` for the log and the answer;
+- ``submit_for_review``, ``get_review``, ``pending_reviews``, ``approve_review``,
+  ``refuse_review``: the review queue.
+"""
+
+from singleview.governance.context import RequesterMismatchError, context_from_enquiry
+from singleview.governance.models import (
+    Consent,
+    Decision,
+    DecisionContext,
+    LocalRules,
+    PolicyClaim,
+    PolicyRef,
+    Reason,
+    Suppression,
+    decision_from_dict,
+    decision_to_dict,
+)
+from singleview.governance.pdp import PolicyIndex, compile_policies, decide, settle_after_match
+from singleview.governance.policies import load_node_policies, policy_index
+from singleview.governance.review import (
+    ReviewAlreadySettledError,
+    ReviewItem,
+    ReviewNotFoundError,
+    approve_review,
+    get_review,
+    pending_reviews,
+    refuse_review,
+    submit_for_review,
+)
+
+__all__ = [
+    "Consent",
+    "Decision",
+    "DecisionContext",
+    "LocalRules",
+    "PolicyClaim",
+    "PolicyIndex",
+    "PolicyRef",
+    "Reason",
+    "RequesterMismatchError",
+    "ReviewAlreadySettledError",
+    "ReviewItem",
+    "ReviewNotFoundError",
+    "Suppression",
+    "approve_review",
+    "compile_policies",
+    "context_from_enquiry",
+    "decide",
+    "decision_from_dict",
+    "decision_to_dict",
+    "get_review",
+    "load_node_policies",
+    "pending_reviews",
+    "policy_index",
+    "refuse_review",
+    "settle_after_match",
+    "submit_for_review",
+]
