@@ -16,6 +16,7 @@ from singleview.governance.models import (
     Suppression,
 )
 from singleview.governance.pdp import compile_policies
+from singleview.standards.vocabulary import load_vocabulary
 
 from .conftest import LA, NHS, POLICE, SCHOOL, agreement_document, claim, version_of
 
@@ -126,6 +127,7 @@ def _rule(prohibition: dict) -> dict:
     }
 
 
+REASON_CODES = set(load_vocabulary("decision-reasons").codes)
 RANK = {"DENY": 0, "REVIEW": 1, "PERMIT": 2}
 
 
@@ -147,7 +149,10 @@ def test_adding_a_prohibition_never_loosens_a_decision(ctx, prohibition):
 @given(ctx=requests)
 def test_a_decision_is_a_pure_function_of_its_inputs(ctx):
     again = compile_policies(list(reversed(BASE)))
-    assert BASE_INDEX.decide(ctx) == BASE_INDEX.decide(ctx) == again.decide(ctx)
+    decision = BASE_INDEX.decide(ctx)
+    assert decision == BASE_INDEX.decide(ctx) == again.decide(ctx)
+    # ... and every reason it gives is an agreed decision-reason code.
+    assert {r.code for r in decision.reasons} <= REASON_CODES
 
 
 @settings(max_examples=400, deadline=None)
