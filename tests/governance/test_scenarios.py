@@ -13,6 +13,7 @@ from singleview.governance.models import Consent, LocalRules, PolicyClaim, Polic
 from singleview.governance.pdp import settle_after_match
 
 from .conftest import (
+    LA,
     NHS,
     NOW,
     POLICE,
@@ -283,3 +284,27 @@ def test_the_clock_is_never_read(starter_index):
     assert decision.outcome == "DENY"
     assert decision.refusal_codes() == ("policy-not-yet-in-force",)
     assert starter_index.decide(context(case_reference="S47-1", decided_at=NOW)).outcome == "PERMIT"
+
+
+def test_a_requester_finds_what_to_claim_when_asking_a_partner():
+    current = agreement_document()
+    ended = agreement_document(
+        identifier={"value": "dsa-old", "system": "https://leeds.example/dsa"},
+        startDate="2022-04-01",
+        endDate="2025-03-31",
+    )
+    index = index_with(current, ended)
+    claims = index.claims_for(NHS, LA, "s17-child-in-need", NOW.date())
+    assert claims == (claim(version_of(current)),)
+    assert index.claims_for(NHS, LA, "missing-child", NOW.date()) == ()
+    assert index.claims_for(NHS, "la-bradford", "s17-child-in-need", NOW.date()) == ()
+    decision = index.decide(
+        context(
+            NHS,
+            practitioner_role="health-visitor",
+            purpose="s17-child-in-need",
+            claimed_policies=claims,
+            consent=GOOD_CONSENT,
+        )
+    )
+    assert decision.outcome == "PERMIT"

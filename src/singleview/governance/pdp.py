@@ -18,6 +18,7 @@ the professional-judgement route sends the enquiry to a person; with none of tho
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -34,6 +35,7 @@ from singleview.governance.models import (
     Decision,
     DecisionContext,
     Outcome,
+    PolicyClaim,
     PolicyRef,
     Reason,
 )
@@ -54,6 +56,7 @@ class PolicyIndex:
         self.refs: dict[str, PolicyRef] = {}
         self.inactive: dict[str, str] = {}
         self.agreements: dict[str, CompiledPermission] = {}
+        self._agreements_by_party: dict[str, list[CompiledPermission]] = {}
         self.statutory: dict[str, tuple[CompiledPermission, ...]] = {}
         self.judgement: dict[str, tuple[CompiledPermission, ...]] = {}
         self._prohibitions_by_org: dict[str, tuple[CompiledProhibition, ...]] = {}
@@ -77,6 +80,8 @@ class PolicyIndex:
                 compiled = compile_permission(version, shared)
                 if policy.route == "agreement":
                     self.agreements[policy_id] = compiled
+                    for party in compiled.parties:
+                        self._agreements_by_party.setdefault(party, []).append(compiled)
                 else:
                     target = statutory if policy.route == "statutory" else judgement
                     for purpose in policy.purposes:
@@ -100,6 +105,23 @@ class PolicyIndex:
 
     def __len__(self) -> int:
         return len(self.versions)
+
+    def claims_for(
+        self, requester_org_id: str, responder_org_id: str, purpose: str, on: dt.date
+    ) -> tuple[PolicyClaim, ...]:
+        """What a requester should claim when asking a partner: the agreements in force on
+        ``on`` that name both organisations as parties and cover ``purpose``, newest first.
+
+        Empty means no agreement covers it: the enquiry can still go under the statutory
+        route (s47) or, failing that, to the partner's professional-judgement review.
+        """
+        found = [
+            p
+            for p in self._agreements_by_party.get(requester_org_id, ())
+            if responder_org_id in p.parties and purpose in p.purposes and p.start <= on <= p.end
+        ]
+        found.sort(key=lambda p: (p.start, p.ref.policy_id), reverse=True)
+        return tuple(PolicyClaim(p.ref.policy_id, p.ref.version, p.ref.digest) for p in found)
 
     def prohibitions_for(self, ctx: DecisionContext) -> tuple[CompiledProhibition, ...]:
         """The prohibitions that could apply to ``ctx`` (by requester, purpose, or anywhere)."""
