@@ -77,11 +77,12 @@ class Traceable:
     nhs_number: str | None
     dob: str | None
     sex: str | None
-    names: frozenset[tuple[str, str]]
-    families: frozenset[str]
-    givens: frozenset[str]
-    postcodes: frozenset[str]
-    sounds: frozenset[tuple[str, str]]
+    # Tuples, not sets: they hold one to three values, and a million records are indexed.
+    names: tuple[tuple[str, str], ...]
+    families: tuple[str, ...]
+    givens: tuple[str, ...]
+    postcodes: tuple[str, ...]
+    sounds: tuple[tuple[str, str], ...]
 
 
 def fold(text: str) -> str:
@@ -127,20 +128,24 @@ def traceable(person: Person, enquiry: bool = False) -> Traceable:
         for first in given:
             if fold(first) and family:
                 names.add((family, fold(first)))
-    families = frozenset(f for f in (fold(n.family_name) for n in person.names) if f)
-    postcodes = frozenset(a.postcode for a in person.addresses if a.postcode)
+    families = {f for f in (fold(n.family_name) for n in person.names) if f}
+    postcodes = {a.postcode for a in person.addresses if a.postcode}
     dob = person.date_of_birth.date.isoformat() if person.date_of_birth else None
     sex = person.sex if person.sex in ("1", "2") else None
     return Traceable(
         nhs_number=person.nhs_number,
         dob=dob,
         sex=sex,
-        names=frozenset(names),
-        families=families,
-        givens=frozenset(given for _, given in names),
-        postcodes=postcodes,
-        sounds=frozenset((soundex(f), soundex(g)) for f, g in names),
+        names=tuple(sorted(names)),
+        families=tuple(sorted(families)),
+        givens=tuple(sorted({given for _, given in names})),
+        postcodes=tuple(sorted(postcodes)),
+        sounds=tuple(sorted({(soundex(f), soundex(g)) for f, g in names})),
     )
+
+
+def _share(ours: tuple[object, ...], theirs: tuple[object, ...]) -> bool:
+    return any(value in theirs for value in ours)
 
 
 _Step = tuple[str, Callable[[Traceable], bool], Callable[[Traceable, Traceable], bool]]
@@ -160,14 +165,14 @@ _STEPS: tuple[_Step, ...] = (
         lambda e, r: (
             e.dob == r.dob
             and e.sex == r.sex
-            and not e.names.isdisjoint(r.names)
-            and not e.postcodes.isdisjoint(r.postcodes)
+            and _share(e.names, r.names)
+            and _share(e.postcodes, r.postcodes)
         ),
     ),
     (
         "names-dob-sex",
         lambda e: bool(e.names and e.dob and e.sex),
-        lambda e, r: e.dob == r.dob and e.sex == r.sex and not e.names.isdisjoint(r.names),
+        lambda e, r: e.dob == r.dob and e.sex == r.sex and _share(e.names, r.names),
     ),
     (
         "family-postcode-dob-sex",
@@ -175,8 +180,8 @@ _STEPS: tuple[_Step, ...] = (
         lambda e, r: (
             e.dob == r.dob
             and e.sex == r.sex
-            and not e.families.isdisjoint(r.families)
-            and not e.postcodes.isdisjoint(r.postcodes)
+            and _share(e.families, r.families)
+            and _share(e.postcodes, r.postcodes)
         ),
     ),
     (
@@ -185,19 +190,19 @@ _STEPS: tuple[_Step, ...] = (
         lambda e, r: (
             e.dob == r.dob
             and e.sex == r.sex
-            and not e.givens.isdisjoint(r.givens)
-            and not e.postcodes.isdisjoint(r.postcodes)
+            and _share(e.givens, r.givens)
+            and _share(e.postcodes, r.postcodes)
         ),
     ),
     (
         "soundex-names-dob-sex",
         lambda e: bool(e.sounds and e.dob and e.sex),
-        lambda e, r: e.dob == r.dob and e.sex == r.sex and not e.sounds.isdisjoint(r.sounds),
+        lambda e, r: e.dob == r.dob and e.sex == r.sex and _share(e.sounds, r.sounds),
     ),
     (
         "dob-sex-postcode",
         lambda e: bool(e.dob and e.sex and e.postcodes),
-        lambda e, r: e.dob == r.dob and e.sex == r.sex and not e.postcodes.isdisjoint(r.postcodes),
+        lambda e, r: e.dob == r.dob and e.sex == r.sex and _share(e.postcodes, r.postcodes),
     ),
 )
 
