@@ -52,11 +52,20 @@ def insufficiency(enquiry: StandardisedPerson) -> str | None:
     return f"too little to match on: an enquiry needs {MINIMUM_FOR_MATCHING}"
 
 
-def decide_band(probabilities: Sequence[float], thresholds: Thresholds) -> Band:
-    """The band for an enquiry given its candidates' probabilities (any order)."""
-    above_possible = [p for p in probabilities if p >= thresholds.possible]
+def decide_band(candidates: Sequence[tuple[float, bool]], thresholds: Thresholds) -> Band:
+    """The band for an enquiry from its candidates' (probability, ruled out of certain) pairs.
+
+    A candidate whose comparison levels rule out ``certain`` (given name or date of birth
+    disagreeing outright, a different NHS number, no given name to compare) is at most
+    ``possible``: a twin or sibling shares a family name, an address and often a date of birth,
+    and Fellegi-Sunter's independent evidence would otherwise count that household twice.
+    """
+    above_possible = [(p, c) for p, c in candidates if p >= thresholds.possible]
     if not above_possible:
         return Band.NO_MATCH
     if len(above_possible) > 1:
         return Band.MULTIPLE_MATCHES
-    return Band.CERTAIN if above_possible[0] >= thresholds.certain else Band.POSSIBLE
+    probability, contradicted = above_possible[0]
+    if probability >= thresholds.certain and not contradicted:
+        return Band.CERTAIN
+    return Band.POSSIBLE

@@ -10,7 +10,7 @@ date of birth.
 
 from __future__ import annotations
 
-from singleview.matching.standardise import StandardisedPerson, soundex
+from singleview.matching.standardise import StandardisedPerson
 
 #: A key shared by more records than this says little (e.g. a common name in a large town) and
 #: is skipped, so one enquiry never drags in thousands of candidates.
@@ -25,12 +25,12 @@ def blocking_keys(person: StandardisedPerson) -> set[str]:
     if person.nhs_number:
         keys.add(f"n:{person.nhs_number}")
     tokens = set(person.given_all or ()) | set(person.family_all or ())
-    tokens.update(t for t in (person.given, person.family, person.given_canonical) if t)
+    tokens.update(t for t in (person.given, person.family) if t)
     if person.dob_year and person.dob_month and person.dob_day:
         low, high = sorted((person.dob_month, person.dob_day))
         keys.update(f"d:{token}|{person.dob_year}|{low}|{high}" for token in tokens)
-    initial = (person.given_canonical or person.given or "")[:1]
-    family_sound = soundex(person.family) if person.family else ""
+    initial = (person.given or "")[:1]
+    family_sound = person.family_sound or ""
     for postcode in person.postcodes or ():
         if initial:
             keys.add(f"p:{postcode}|{initial}")
@@ -38,6 +38,6 @@ def blocking_keys(person: StandardisedPerson) -> set[str]:
             keys.add(f"q:{postcode}|{family_sound}")
     if family_sound and initial and person.dob_year:
         keys.add(f"s:{family_sound}|{initial}|{person.dob_year}")
-    if person.given_canonical and person.family:
-        keys.add(f"g:{person.given_canonical}|{person.family}")
+    if person.family:
+        keys.update(f"g:{name}|{person.family}" for name in person.given_canonical or ())
     return keys

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,8 @@ class Level:
     m: float | None = None
     u: float | None = None
     tf_column: str | None = None
+    rules_out_certain: bool = False
+    """A candidate in this level is never ``certain``, however high its score (see bands)."""
 
     def sql_condition(self) -> str:
         """The level as a Splink (DuckDB) SQL condition on ``<column>_l`` / ``<column>_r``."""
@@ -87,8 +90,16 @@ class MatchModel:
         return replace(self, thresholds=thresholds)
 
 
-def _level(label: str, kind: LevelKind, *columns: str, tf: str | None = None) -> Level:
-    return Level(label=label, kind=kind, columns=columns, tf_column=tf)
+def _level(
+    label: str,
+    kind: LevelKind,
+    *columns: str,
+    tf: str | None = None,
+    rules_out_certain: bool = False,
+) -> Level:
+    return Level(
+        label=label, kind=kind, columns=columns, tf_column=tf, rules_out_certain=rules_out_certain
+    )
 
 
 #: The comparisons the node trains, before m and u are known.
@@ -98,19 +109,20 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             _level("NHS number missing", "null", "nhs_number"),
             _level("NHS number the same", "exact", "nhs_number"),
-            _level("NHS numbers differ", "else"),
+            _level("NHS numbers differ", "else", rules_out_certain=True),
         ),
     ),
     Comparison(
         "given_name",
         (
-            _level("given name missing", "null", "given"),
+            _level("given name missing", "null", "given", rules_out_certain=True),
             _level("given name the same", "exact", "given", tf="given"),
-            _level("same name once nicknames are resolved", "exact", "given_canonical"),
+            _level("same name once nicknames are resolved", "overlap", "given_canonical"),
             _level("given and family names swapped", "swapped", "given", "family"),
             _level("a given or middle name in common", "overlap", "given_all"),
             _level("given name one typo apart", "typo", "given"),
-            _level("given names differ", "else"),
+            _level("given names sound alike", "exact", "given_sound"),
+            _level("given names differ", "else", rules_out_certain=True),
         ),
     ),
     Comparison(
@@ -123,6 +135,7 @@ COMPARISONS: tuple[Comparison, ...] = (
                 "a current, previous or hyphenated family name in common", "overlap", "family_all"
             ),
             _level("family name one typo apart", "typo", "family"),
+            _level("family names sound alike", "exact", "family_sound"),
             _level("family names differ", "else"),
         ),
     ),
@@ -135,7 +148,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             _level("same year and month (day differs or unknown)", "exact", "dob_year_month"),
             _level("date of birth one typo apart", "typo", "dob"),
             _level("same year of birth only", "exact", "dob_year"),
-            _level("dates of birth differ", "else"),
+            _level("dates of birth differ", "else", rules_out_certain=True),
         ),
     ),
     Comparison(
@@ -167,6 +180,8 @@ def _level_to_json(level: Level) -> dict[str, Any]:
         out["u"] = level.u
     if level.tf_column:
         out["tfColumn"] = level.tf_column
+    if level.rules_out_certain:
+        out["rulesOutCertain"] = True
     return out
 
 
@@ -205,6 +220,7 @@ def model_from_json(data: dict[str, Any], source: str = "model") -> MatchModel:
                         m=level.get("m"),
                         u=level.get("u"),
                         tf_column=level.get("tfColumn"),
+                        rules_out_certain=bool(level.get("rulesOutCertain", False)),
                     )
                     for level in c["levels"]
                 ),
@@ -282,3 +298,13 @@ def splink_settings(model: MatchModel, link_type: str = "link_only") -> dict[str
         "retain_intermediate_calculation_columns": True,
         "retain_matching_columns": True,
     }
+
+
+def default_model_path() -> Path:
+    """The model shipped with singleview (trained and calibrated on synthetic data)."""
+    return Path(str(resources.files("singleview.matching"))) / "data" / "model.json"
+
+
+def load_default_model() -> MatchModel:
+    """Read the shipped model (a node should retrain on its own records when it can)."""
+    return load_model(default_model_path())

@@ -21,6 +21,7 @@ class Candidate:
 
     record_id: str
     probability: float
+    ruled_out_of_certain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,12 @@ class MatchResult:
             "probability": self.probability,
             "candidatesConsidered": self.candidates_considered,
             "candidates": [
-                {"recordId": c.record_id, "probability": c.probability} for c in self.candidates
+                {
+                    "recordId": c.record_id,
+                    "probability": c.probability,
+                    "ruledOutOfCertain": c.ruled_out_of_certain,
+                }
+                for c in self.candidates
             ],
             "notes": list(self.notes),
         }
@@ -79,8 +85,9 @@ class MatchResult:
         if self.waterfall:
             for row in waterfall_rows(self.waterfall):
                 detail = f" [enquiry {row['enquiry']!r} / record {row['record']!r}]"
+                flag = " (rules out certain)" if row.get("rulesOutCertain") else ""
                 lines.append(
-                    f"{row['bar']:<15} {row['level']:<58} {row['bits']:+7.2f} bits "
+                    f"{row['bar']:<15} {row['level'] + flag:<58} {row['bits']:+7.2f} bits "
                     f"-> {row['cumulativeProbability']:.6f}"
                     + (detail if row["enquiry"] is not None or row["record"] is not None else "")
                 )
@@ -111,6 +118,7 @@ def waterfall_rows(score: PairScore) -> list[dict[str, Any]]:
                 "record": c.record_value,
                 "bits": c.match_weight,
                 "cumulativeProbability": probability_from_weight(cumulative),
+                "rulesOutCertain": c.rules_out_certain,
             }
         )
         if c.tf_adjustment:

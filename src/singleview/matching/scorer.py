@@ -30,6 +30,7 @@ class Contribution:
     record_value: str | None
     match_weight: float
     tf_adjustment: float
+    rules_out_certain: bool = False
 
     @property
     def total(self) -> float:
@@ -46,6 +47,11 @@ class PairScore:
     match_weight: float
     prior_weight: float
     contributions: tuple[Contribution, ...]
+
+    @property
+    def blocks_certain(self) -> tuple[str, ...]:
+        """The comparisons whose level rules out ``certain`` (e.g. a twin's given name differs)."""
+        return tuple(c.comparison for c in self.contributions if c.rules_out_certain)
 
 
 def _typo_apart(a: str, b: str) -> bool:
@@ -175,6 +181,7 @@ def _compare(
                 record_value=_shown_value(right, comparison),
                 match_weight=_level_weight(level),
                 tf_adjustment=_tf_adjustment(level, left, right, model),
+                rules_out_certain=level.rules_out_certain,
             )
     raise ValueError(f"comparison {comparison.name!r} has no level that holds (missing ELSE?)")
 

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from singleview.matching.bands import Band, decide_band, insufficiency
@@ -14,7 +15,15 @@ from singleview.matching.model import MatchModel
 from singleview.matching.result import Candidate, MatchResult
 from singleview.matching.scorer import score_pair
 from singleview.matching.standardise import StandardisedPerson, standardise
-from singleview.matching.storage import find_candidates, index_people, remove_people
+from singleview.matching.storage import (
+    BlockingKey,
+    IndexedPerson,
+    find_candidates,
+    index_people,
+    remove_people,
+)
+from singleview.records.models import StoredPerson
+from singleview.records.service import PeopleChanged, iter_people
 from singleview.standards.person import Person
 
 #: How many runners-up a result keeps for the audit.
@@ -43,14 +52,17 @@ def match_standardised(
         (score_pair(model, enquiry, record) for record in candidates),
         key=lambda s: (-s.probability, s.record_id),
     )
-    band = decide_band([s.probability for s in scores], model.thresholds)
+    band = decide_band([(s.probability, bool(s.blocks_certain)) for s in scores], model.thresholds)
     best = scores[0] if scores else None
     return MatchResult(
         band=band,
         best_record_id=best.record_id if best and band is not Band.NO_MATCH else None,
         probability=best.probability if best else None,
         candidates_considered=len(scores),
-        candidates=tuple(Candidate(s.record_id, s.probability) for s in scores[:KEPT_CANDIDATES]),
+        candidates=tuple(
+            Candidate(s.record_id, s.probability, bool(s.blocks_certain))
+            for s in scores[:KEPT_CANDIDATES]
+        ),
         waterfall=best,
         notes=enquiry.notes,
         thresholds=thresholds,
@@ -74,3 +86,26 @@ def on_people_changed(
     """Keep the index in step with the records: re-index changed people, drop removed ones."""
     remove_people(session, list(removed))
     index_people(session, (standardise(record_id, person) for record_id, person in changed))
+
+
+def standardise_stored(stored: StoredPerson) -> StandardisedPerson:
+    """The matcher's view of a person the records capability holds."""
+    return standardise(stored.record_id, stored.person)
+
+
+def index_callback(session: Session) -> PeopleChanged:
+    """A callback for ``records.service.import_records``: indexes each batch as it is written."""
+
+    def changed(batch: Sequence[tuple[str, Person]]) -> None:
+        on_people_changed(session, batch)
+
+    return changed
+
+
+def rebuild_index(session: Session) -> int:
+    """Empty the index and rebuild it from every person the node holds; returns the count."""
+    session.execute(delete(BlockingKey))
+    session.execute(delete(IndexedPerson))
+    return index_people(
+        session, (standardise_stored(p) for p in iter_people(session)), replace=False
+    )

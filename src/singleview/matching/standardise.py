@@ -36,10 +36,12 @@ class StandardisedPerson:
     record_id: str
     nhs_number: str | None = None
     given: str | None = None
-    given_canonical: str | None = None
+    given_canonical: tuple[str, ...] | None = None
     given_all: tuple[str, ...] | None = None
+    given_sound: str | None = None
     family: str | None = None
     family_all: tuple[str, ...] | None = None
+    family_sound: str | None = None
     dob: str | None = None
     dob_year: int | None = None
     dob_month: int | None = None
@@ -76,8 +78,10 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "given",
     "given_canonical",
     "given_all",
+    "given_sound",
     "family",
     "family_all",
+    "family_sound",
     "dob",
     "dob_year",
     "dob_month",
@@ -114,21 +118,21 @@ def compact_name(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def nicknames() -> dict[str, str]:
-    """The shipped UK nickname → canonical given name table."""
+def nicknames() -> dict[str, tuple[str, ...]]:
+    """The shipped UK nickname → canonical given names table (a short form may have several)."""
     text = resources.files("singleview.matching").joinpath("data/nicknames.csv").read_text("utf-8")
     rows = csv.reader(line for line in text.splitlines() if line and not line.startswith("#"))
-    table = {}
+    table: dict[str, set[str]] = {}
     for row in rows:
         if row == ["nickname", "canonical"]:
             continue
-        table[row[0].strip()] = row[1].strip()
-    return table
+        table.setdefault(row[0].strip(), set()).add(row[1].strip())
+    return {nickname: tuple(sorted(names)) for nickname, names in table.items()}
 
 
-def canonical_given(name: str) -> str:
-    """The canonical form of one folded given-name token (itself when it is not a nickname)."""
-    return nicknames().get(name, name)
+def canonical_given(name: str) -> tuple[str, ...]:
+    """The canonical forms of one folded given-name token, always including the name itself."""
+    return tuple(sorted({name, *nicknames().get(name, ())}))
 
 
 def _sorted_or_none(values: set[str]) -> tuple[str, ...] | None:
@@ -148,7 +152,8 @@ def standardise(record_id: str, person: Person, notes: tuple[str, ...] = ()) -> 
         for written in (*name.given_names, *name.preferred_names):
             tokens = name_tokens(written)
             given_all.update(tokens)
-            given_all.update(canonical_given(token) for token in tokens)
+            for token in tokens:
+                given_all.update(canonical_given(token))
             if len(tokens) > 1:
                 given_all.add("".join(tokens))
         tokens = name_tokens(name.family_name)
@@ -174,14 +179,17 @@ def standardise(record_id: str, person: Person, notes: tuple[str, ...] = ()) -> 
     if sex is None and person.gender in ("1", "2"):
         sex = person.gender
 
+    family = compact_name(current.family_name)
     return StandardisedPerson(
         record_id=record_id,
         nhs_number=person.nhs_number,
         given=given,
         given_canonical=canonical_given(given) if given else None,
         given_all=_sorted_or_none(given_all),
-        family=compact_name(current.family_name),
+        given_sound=soundex(given) if given else None,
+        family=family,
         family_all=_sorted_or_none(family_all),
+        family_sound=soundex(family) if family else None,
         dob=dob.isoformat() if dob and dob.precision == "day" else None,
         dob_year=dob.year if dob else None,
         dob_month=dob.month if dob else None,
@@ -211,6 +219,13 @@ def lenient_person(data: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...
         if isinstance(identifiers, list):
             kept = []
             for identifier in identifiers:
+                system = str(identifier.get("system", "")) if isinstance(identifier, dict) else ""
+                if system != NHS_NUMBER_SYSTEM and "nhs-number" in system:
+                    notes.append(
+                        f"identifier {identifier.get('value')!r} is held as an unverified NHS "
+                        "number and was treated as absent"
+                    )
+                    continue
                 if (
                     isinstance(identifier, dict)
                     and identifier.get("system") == NHS_NUMBER_SYSTEM

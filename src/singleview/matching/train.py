@@ -21,7 +21,15 @@ from singleview.matching.standardise import MATCH_COLUMNS, StandardisedPerson
 #: Columns whose exact matches are adjusted for how common the value is.
 TF_COLUMNS = ("given", "family")
 
-_LIST_COLUMNS = {"given_all", "family_all", "postcodes", "sectors", "districts", "areas"}
+_LIST_COLUMNS = {
+    "given_canonical",
+    "given_all",
+    "family_all",
+    "postcodes",
+    "sectors",
+    "districts",
+    "areas",
+}
 _INT_COLUMNS = {"dob_year", "dob_month", "dob_day"}
 
 
@@ -165,11 +173,15 @@ def train_model(
         recall=prior_recall,
     )
     training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    # Two EM passes, each blocked on evidence the other estimates, so every comparison's m is
-    # learnt from pairs not selected by that same comparison.
-    training.estimate_parameters_using_expectation_maximisation("l.dob = r.dob")
+    # Two EM passes, each blocked on evidence the other estimates. Pairs sharing an NHS number
+    # are almost all true matches, so the first pass learns how names, dates of birth and
+    # addresses vary within one person without being misled by twins and siblings (who share
+    # a date of birth, a family name and an address, and would otherwise pass for matches
+    # with a mistyped given name). The second, blocked on full name and date of birth, learns
+    # how often the NHS number is missing or wrong for the same person.
+    training.estimate_parameters_using_expectation_maximisation("l.nhs_number = r.nhs_number")
     training.estimate_parameters_using_expectation_maximisation(
-        "l.family = r.family and l.given_canonical = r.given_canonical"
+        "l.family = r.family and l.given = r.given and l.dob = r.dob"
     )
     model = temper(_model_from_linker(linker, COMPARISONS, tf))
     connection.close()
@@ -182,7 +194,8 @@ def train_model(
             "trainedAt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seed": seed,
             "uMaxPairs": max_pairs,
-            "method": "Splink: u by random sampling, m by EM (blocked on dob; on names), "
+            "method": "Splink: u by random sampling, m by EM (blocked on NHS number; on name and "
+            "date of birth), "
             "prior from deterministic rules, term-frequency adjustment on given and family; "
             f"m floored at {M_FLOOR}, sex capped at one bit",
         },
