@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
@@ -38,22 +38,24 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(NODE_PREFIX + left + right).digest()
 
 
-@dataclass(frozen=True, order=True)
-class Subtree:
-    """The perfect subtree over leaves ``[index * 2**level, (index + 1) * 2**level)``."""
+class Subtree(NamedTuple):
+    """The perfect subtree over leaves ``[index * 2**level, (index + 1) * 2**level)``.
+
+    A named tuple rather than a dataclass: proofs create and hash many of them.
+    """
 
     level: int
-    index: int
+    position: int
 
     @property
     def start(self) -> int:
         """Index of the first leaf it covers."""
-        return self.index << self.level
+        return self.position << self.level
 
     @property
     def end(self) -> int:
         """Index one past the last leaf it covers."""
-        return (self.index + 1) << self.level
+        return (self.position + 1) << self.level
 
 
 #: Given perfect subtrees, return their hashes (a database look-up, or a dict in memory).
@@ -148,6 +150,11 @@ def subtrees_for(ranges: Iterable[tuple[int, int]]) -> set[Subtree]:
 
 def range_hash(start: int, end: int, hashes: Mapping[Subtree, bytes]) -> bytes:
     """``MTH(D[start:end])`` from perfect-subtree hashes already fetched."""
+    size = end - start
+    if size > 0 and size & (size - 1) == 0 and start % size == 0:
+        # Most proof hashes are whole perfect subtrees: one look-up, no fold.
+        level = size.bit_length() - 1
+        return hashes[Subtree(level, start >> level)]
     return fold([hashes[part] for part in range_subtrees(start, end)])
 
 
@@ -304,7 +311,7 @@ class MemoryTree:
 
     def fetch(self, subtrees: Iterable[Subtree]) -> dict[Subtree, bytes]:
         """The ``SubtreeFetcher`` over this tree."""
-        return {part: self.levels[part.level][part.index] for part in subtrees}
+        return {part: self.levels[part.level][part.position] for part in subtrees}
 
     def root(self, size: int | None = None) -> bytes:
         """``MTH`` of the first ``size`` leaves (all of them by default)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -21,9 +21,10 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    and_,
     insert,
+    or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -125,8 +126,11 @@ class SignedTreeHead:
 def _fetch(conn: Connection, subtrees: Iterable[Subtree]) -> dict[Subtree, bytes]:
     """Look perfect-subtree hashes up: level 0 in the entries, the rest in ``audit_subtree``."""
     wanted = set(subtrees)
-    leaves = sorted(part.index for part in wanted if part.level == 0)
-    nodes = sorted((part.level, part.index) for part in wanted if part.level > 0)
+    leaves = sorted(part.position for part in wanted if part.level == 0)
+    by_level: dict[int, list[int]] = {}
+    for part in wanted:
+        if part.level > 0:
+            by_level.setdefault(part.level, []).append(part.position)
     found: dict[Subtree, bytes] = {}
     for at in range(0, len(leaves), _CHUNK):
         rows = conn.execute(
@@ -135,10 +139,17 @@ def _fetch(conn: Connection, subtrees: Iterable[Subtree]) -> dict[Subtree, bytes
             )
         )
         found.update({Subtree(0, i): bytes.fromhex(h) for i, h in rows})
-    for at in range(0, len(nodes), _CHUNK):
+    if by_level:
+        # One statement, one indexed condition per level: SQLite scans the whole table for a
+        # row-value IN list, but uses the primary key for each branch of an OR.
         node_rows = conn.execute(
             select(AuditSubtreeRow.level, AuditSubtreeRow.index, AuditSubtreeRow.hash).where(
-                tuple_(AuditSubtreeRow.level, AuditSubtreeRow.index).in_(nodes[at : at + _CHUNK])
+                or_(
+                    *(
+                        and_(AuditSubtreeRow.level == level, AuditSubtreeRow.index.in_(positions))
+                        for level, positions in by_level.items()
+                    )
+                )
             )
         )
         found.update({Subtree(level, i): bytes.fromhex(h) for level, i, h in node_rows})
@@ -150,6 +161,23 @@ def _fetch(conn: Connection, subtrees: Iterable[Subtree]) -> dict[Subtree, bytes
             f"(level {first.level}); run `singleview audit verify`"
         )
     return found
+
+
+@dataclass
+class _Known:
+    """Hashes already in hand during an append, so receipts rarely need the database."""
+
+    hashes: dict[Subtree, bytes]
+
+    def fetcher(self, conn: Connection) -> merkle.SubtreeFetcher:
+        def fetch(parts: Iterable[Subtree]) -> Mapping[Subtree, bytes]:
+            wanted = set(parts)
+            missing = [part for part in wanted if part not in self.hashes]
+            if missing:
+                self.hashes.update(_fetch(conn, missing))
+            return {part: self.hashes[part] for part in wanted}
+
+        return fetch
 
 
 def _now_ms() -> int:
@@ -173,10 +201,43 @@ class AuditLog:
 
     def append_batch(self, entries: Sequence[AuditEntry]) -> list[Receipt]:
         """Log several entries in one transaction under one freshly signed tree head."""
+        receipts: list[Receipt] = []
+        if not entries:
+            return receipts
+
+        def prove(conn: Connection, first: int, signed: SignedTreeHead, known: _Known) -> None:
+            size = signed.head.tree_size
+            for index in range(first, size):
+                proof = merkle.inclusion_proof(index, size, known.fetcher(conn))
+                receipts.append(
+                    Receipt(
+                        log_id=self.log_id,
+                        leaf_index=index,
+                        leaf_hash=known.hashes[Subtree(0, index)].hex(),
+                        tree_size=size,
+                        root_hash=signed.head.root_hash,
+                        inclusion_proof=tuple(h.hex() for h in proof),
+                        signed_tree_head=signed.jws,
+                    )
+                )
+
+        self._append(entries, prove)
+        return receipts
+
+    def extend(self, entries: Sequence[AuditEntry]) -> SignedTreeHead:
+        """Log entries in bulk (an import) without building receipts; prove them later with
+        ``receipt(index)``."""
+        return self._append(entries, None)
+
+    def _append(
+        self,
+        entries: Sequence[AuditEntry],
+        before_commit: Callable[[Connection, int, SignedTreeHead, _Known], None] | None,
+    ) -> SignedTreeHead:
         if self.signer is None:
             raise PermissionError("this AuditLog was opened without the node's signing key")
         if not entries:
-            return []
+            raise ValueError("nothing to append")
         with self.engine.connect() as conn:
             if conn.dialect.name == "sqlite":
                 # Take SQLite's write lock before reading the head, so two appenders never
@@ -188,8 +249,8 @@ class AuditLog:
                 .with_for_update()
             ).one()
             frontier = [bytes.fromhex(h) for h in stored_frontier.split()]
-            known: dict[Subtree, bytes] = dict(
-                zip(merkle.range_subtrees(0, size) if size else (), frontier, strict=True)
+            known = _Known(
+                dict(zip(merkle.range_subtrees(0, size) if size else (), frontier, strict=True))
             )
             logged_at = dt.datetime.now(dt.UTC)
             new_rows: list[dict[str, object]] = []
@@ -200,12 +261,12 @@ class AuditLog:
                 data = logged.canonical_bytes()
                 leaf = merkle.leaf_hash(data)
                 new_rows.append(_entry_row(logged, data, leaf))
-                known[Subtree(0, index)] = leaf
+                known.hashes[Subtree(0, index)] = leaf
                 frontier, completed = merkle.append_leaf(index, frontier, leaf)
                 for part, digest in completed:
-                    known[part] = digest
+                    known.hashes[part] = digest
                     new_nodes.append(
-                        {"level": part.level, "index": part.index, "hash": digest.hex()}
+                        {"level": part.level, "index": part.position, "hash": digest.hex()}
                     )
             new_size = size + len(entries)
             root = merkle.fold(frontier)
@@ -213,7 +274,7 @@ class AuditLog:
             tree_head = TreeHead(
                 log_id=self.log_id, tree_size=new_size, root_hash=root.hex(), timestamp=timestamp
             )
-            signed = self.signer.sign(tree_head)
+            signed = SignedTreeHead(tree_head, self.signer.sign(tree_head))
             conn.execute(insert(AuditEntryRow), new_rows)
             if new_nodes:
                 conn.execute(insert(AuditSubtreeRow), new_nodes)
@@ -228,33 +289,12 @@ class AuditLog:
                 )
             )
             conn.execute(
-                insert(AuditSignedHeadRow),
-                [{**tree_head.model_dump(), "jws": signed}],
+                insert(AuditSignedHeadRow), [{**tree_head.model_dump(), "jws": signed.jws}]
             )
-
-            def fetch(parts: Iterable[Subtree]) -> Mapping[Subtree, bytes]:
-                wanted = set(parts)
-                missing = [part for part in wanted if part not in known]
-                if missing:
-                    known.update(_fetch(conn, missing))
-                return {part: known[part] for part in wanted}
-
-            receipts = [
-                Receipt(
-                    log_id=self.log_id,
-                    leaf_index=index,
-                    leaf_hash=known[Subtree(0, index)].hex(),
-                    tree_size=new_size,
-                    root_hash=root.hex(),
-                    inclusion_proof=tuple(
-                        h.hex() for h in merkle.inclusion_proof(index, new_size, fetch)
-                    ),
-                    signed_tree_head=signed,
-                )
-                for index in range(size, new_size)
-            ]
+            if before_commit is not None:
+                before_commit(conn, size, signed, known)
             conn.commit()
-        return receipts
+        return signed
 
     # -- reading -----------------------------------------------------------------------------
 
