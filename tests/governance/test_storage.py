@@ -225,3 +225,27 @@ def test_two_officers_settling_at_once_settle_it_once(sessions):
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["refused", "settled"]
+
+
+def test_workers_loading_the_same_policies_at_once_agree(sessions, tmp_path):
+    (tmp_path / "dsa.json").write_text(version_of(agreement_document()).canonical)
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+    indexes = []
+
+    def start_worker() -> None:
+        barrier.wait()
+        try:
+            indexes.append(load_node_policies(sessions, folder=tmp_path, recorded_at=NOW))
+        except BaseException as exc:  # reported below, with the failing worker's error
+            errors.append(exc)
+
+    workers = [threading.Thread(target=start_worker) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == []
+    assert len({tuple(sorted(i.refs.items())) for i in indexes}) == 1
+    with sessions() as session:
+        assert len(storage.policy_history(session, "dsa-leeds-early-help")) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from singleview.governance import storage
@@ -22,15 +23,26 @@ def record_policies(
     *,
     recorded_at: dt.datetime,
 ) -> list[PolicyVersion]:
-    """Keep every new version given (with its source); returns those that were new."""
-    new: list[PolicyVersion] = []
-    with sessions.begin() as session:
-        for version, source in versions:
-            if storage.record_policy_version(
-                session, version, recorded_at=recorded_at, source=source
-            ):
-                new.append(version)
-    return new
+    """Keep every new version given (with its source); returns those that were new.
+
+    Several workers may load the same folder at start-up at once; the one that loses the race
+    on the unique (policy, version) key simply tries again and finds the versions held.
+    """
+    for attempt in range(3):
+        new: list[PolicyVersion] = []
+        try:
+            with sessions.begin() as session:
+                for version, source in versions:
+                    if storage.record_policy_version(
+                        session, version, recorded_at=recorded_at, source=source
+                    ):
+                        new.append(version)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            continue
+        return new
+    raise AssertionError("unreachable")
 
 
 def load_node_policies(
