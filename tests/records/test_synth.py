@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from singleview.cli import app
@@ -383,3 +385,29 @@ def test_cli_names_an_unknown_organisation(tmp_path: Path) -> None:
     )
     assert result.exit_code != 0
     assert "fire-service" in result.output
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**31), scale=st.sampled_from([0.0, 1.0, 5.0]))
+def test_any_seed_and_error_scale_gives_valid_consistent_records(seed: int, scale: float) -> None:
+    world = generate(
+        seed=seed,
+        people=120,
+        error_rates=ErrorRates().scaled(scale),
+        enquiry_error_rates=ENQUIRY_ERROR_RATES.scaled(scale),
+        enquiries_per_organisation=10,
+    )
+    people = {entry.person_id: entry.person for entry in world.population}
+    assert len(people) == 120
+    for key, records in world.records.items():
+        for record in records:
+            assert record.person_id in people
+            assert record.involvements
+            for involvement in record.involvements:
+                assert involvement.period_start <= REFERENCE_DATE
+        tally = world.tallies[key]
+        assert tally.records == len(records)
+        assert all(tally.made[kind] <= tally.possible[kind] for kind in tally.possible)
+    for enquiries in world.enquiries.values():
+        for enquiry in enquiries:
+            assert enquiry.person_id in people

@@ -307,7 +307,7 @@ class PopulationGenerator:
         if rng.random() < 0.25:
             partner_family = family if rng.random() < 0.6 else other_family
             partner_sex = "1" if parent_sex == "2" else "2"
-            partner_born = _birth_date(rng, parent_age + rng.randint(-3, 6))
+            partner_born = _birth_date(rng, max(18, parent_age + rng.randint(-3, 6)))
             members.append((partner_family, partner_born, partner_sex, True))
         for born in births:
             roll = rng.random()
