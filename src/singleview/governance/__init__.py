@@ -4,6 +4,7 @@ and the review queue where an IG officer settles what the PDP cannot.
 What other capabilities call (the Exchange above all):
 
 - ``load_node_policies`` / ``policy_index``: the node's compiled ``PolicyIndex``;
+- ``load_local_rules``: the responder's suppressions, from its local rules file;
 - ``context_from_enquiry``: a ``DecisionContext`` from a validated enquiry and the
   authenticated requester's register entry;
 - ``decide`` (or ``PolicyIndex.decide``): the ``Decision``; ``settle_after_match`` once the
@@ -13,6 +14,7 @@ What other capabilities call (the Exchange above all):
 """
 
 from singleview.governance.context import RequesterMismatchError, context_from_enquiry
+from singleview.governance.local_rules import LocalRulesError, load_local_rules
 from singleview.governance.models import (
     Consent,
     Decision,
@@ -43,6 +45,7 @@ __all__ = [
     "Decision",
     "DecisionContext",
     "LocalRules",
+    "LocalRulesError",
     "PolicyClaim",
     "PolicyIndex",
     "PolicyRef",
@@ -59,6 +62,7 @@ __all__ = [
     "decision_from_dict",
     "decision_to_dict",
     "get_review",
+    "load_local_rules",
     "load_node_policies",
     "pending_reviews",
     "policy_index",
