@@ -65,6 +65,10 @@ def verify_log(engine: Engine, log_id: str, public_keys: PublicKeys) -> Verifica
     # on the remaining rows still run, so every edited row is named, not just the first.
     rebuilding = True
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # One snapshot for every query, so appends committed meanwhile (a signed head
+            # whose entries this read cannot see) are not mistaken for missing entries.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
         heads = _peekable(stored_signed_heads(conn))
         last_timestamp = -1
         for row in stored_entries(conn):
