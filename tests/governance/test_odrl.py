@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from singleview.governance.documents import policy_version, starter_policies
 from singleview.governance.odrl import ODRL_CONTEXT, OdrlImportError, export_odrl, import_odrl
+from singleview.standards.vocabulary import load_vocabulary
 
 from .conftest import agreement_document, version_of
 
@@ -84,3 +87,92 @@ def test_import_refuses_other_profiles_and_unknown_concepts():
     doc["sv:purposes"] = [{"@id": "https://example.org/purposes/knitting"}]
     with pytest.raises(OdrlImportError, match=r"sv:purposes\[0\].*not a concept"):
         import_odrl(doc)
+
+
+def _subset(scheme, min_size=1):
+    return st.lists(
+        st.sampled_from(list(load_vocabulary(scheme).codes)),
+        min_size=min_size,
+        max_size=3,
+        unique=True,
+    )
+
+
+def _optional(strategy):
+    return st.one_of(st.none(), strategy)
+
+
+prohibition_documents = st.fixed_dictionaries(
+    {
+        "description": st.text(min_size=1, max_size=20).filter(str.strip).map(str.strip),
+        "reason": st.sampled_from(list(load_vocabulary("decision-reasons").codes)),
+        "purposes": _subset("purposes"),
+    },
+    optional={
+        "requesterOrganisations": st.lists(
+            st.from_regex(r"[a-z][a-z0-9-]{2,10}", fullmatch=True), min_size=1, max_size=2
+        ),
+        "requesterOrganisationTypes": _subset("organisation-types"),
+        "practitionerRoles": _subset("practitioner-roles"),
+        "dataCategories": _subset("data-categories"),
+    },
+)
+
+
+@st.composite
+def policy_documents(draw):
+    route = draw(st.sampled_from(["statutory", "agreement", "professional-judgement", "node-rule"]))
+    doc = agreement_document(
+        route=route,
+        version=draw(st.integers(1, 50)),
+        status=draw(st.sampled_from(["active", "draft", "withdrawn"])),
+        purposes=draw(_subset("purposes")),
+        legalCompliance=draw(_subset("legal-bases", 0)),
+        dataRecipientResponsibilities=draw(_subset("obligations", 0)),
+        restrictions=draw(
+            st.lists(st.sampled_from(["distribute", "sell", "transfer"]), unique=True)
+        ),
+        securityMeasures=draw(
+            st.lists(st.sampled_from(["AES-256 at rest", "TLS 1.3"]), unique=True)
+        ),
+        prohibitions=draw(st.lists(prohibition_documents, max_size=2)),
+    )
+    if route == "node-rule":
+        doc.pop("permission")
+        doc["permittedUses"] = []
+        if not doc["prohibitions"]:
+            doc["prohibitions"] = [draw(prohibition_documents)]
+        return doc
+    permission = {
+        "dataCategories": draw(_subset("data-categories")),
+        "obligations": draw(_subset("obligations", 0)),
+        "caseReferenceRequired": draw(st.booleans()),
+        "outcome": "review" if route == "professional-judgement" else "permit",
+    }
+    for key, scheme in (
+        ("requesterOrganisationTypes", "organisation-types"),
+        ("practitionerRoles", "practitioner-roles"),
+    ):
+        value = draw(_optional(_subset(scheme)))
+        if value is not None:
+            permission[key] = value
+    consent = draw(
+        _optional(
+            st.fixed_dictionaries(
+                {"required": st.booleans(), "onFailure": st.sampled_from(["deny", "review"])}
+            )
+        )
+    )
+    if consent is not None:
+        permission["consent"] = consent
+    doc["permission"] = permission
+    return doc
+
+
+@settings(max_examples=150, deadline=None)
+@given(doc=policy_documents())
+def test_any_policy_survives_the_round_trip(doc):
+    version = version_of(doc)
+    back = import_odrl(json.loads(json.dumps(export_odrl(version.policy))))
+    assert back == version.policy
+    assert policy_version(back).digest == version.digest
