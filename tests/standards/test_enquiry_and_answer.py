@@ -55,7 +55,7 @@ def test_a_reason_only_enquiry_takes_the_purpose_its_reason_maps_to(
             {"subject": SUBJECT, "reason": S47, "asserted_purpose": "early-help"},
             "the purpose is the one the reason maps to",
         ),
-        ({**REQUEST, "sharing_policies": []}, "the request needs sharing_policies"),
+        ({**REQUEST, "requester": None}, "the request needs requester"),
         ({**REQUEST, "date_stamp": dt.datetime(2025, 1, 31, 9, 30)}, "needs a time zone"),
         ({**REQUEST, "asserted_purpose": "fishing"}, "unknown code 'fishing'"),
         ({**REQUEST, "data_categories": ["identity", "identity"]}, "listed twice"),

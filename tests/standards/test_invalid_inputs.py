@@ -165,6 +165,12 @@ REQUEST_CASES: list[tuple[str, Callable[[Json], None], str, str]] = [
         "'Person2' is not a FHIR R4 resource type",
     ),
     (
+        "nested resourceType null",
+        _set(_patient, "resourceType", None),
+        f"{RESOURCE}.resourceType",
+        "None is not a FHIR R4 resource type",
+    ),
+    (
         "an Organization where the Patient goes",
         lambda b: _patient(b).clear() or _patient(b).update({"resourceType": "Organization"}),
         f"{RESOURCE}.resourceType",
@@ -227,9 +233,9 @@ REQUEST_CASES: list[tuple[str, Callable[[Json], None], str, str]] = [
         "must be https://singleview.org.uk/Id/organisation",
     ),
     (
-        "request without a sharing policy",
-        lambda b: _drop_part(b, "sharingPolicy"),
-        f"{REQUEST}.part[sharingPolicy]",
+        "request without a purpose",
+        lambda b: _drop_part(b, "assertedPurpose"),
+        f"{REQUEST}.part[assertedPurpose]",
         "is required",
     ),
     (
@@ -406,3 +412,13 @@ def test_invalid_answer_names_element_and_reason(
     named = {issue.element: issue.reason for issue in refused.value.issues}
     assert element in named, f"{element} not among {named}"
     assert reason in named[element]
+
+
+def test_an_ad_hoc_request_may_name_no_sharing_policy() -> None:
+    # The professional-judgement route is for enquiries outside any agreement: the PDP, not
+    # the parser, decides what happens to them (REVIEW, never an automatic permit).
+    body = example("request-full.json")
+    _drop_part(body, "sharingPolicy")
+    enquiry = parse_enquiry(body)
+    assert enquiry.has_request
+    assert enquiry.sharing_policies == ()

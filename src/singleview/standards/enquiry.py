@@ -72,6 +72,8 @@ class Enquiry(StandardModel):
     )
     practitioner: Practitioner | None = None
     asserted_purpose: str | None = Field(default=None, description="a purposes code")
+    #: The profile's table says 1..*, but its professional-judgement route is for enquiries
+    #: "outside any agreement", which can name none; so 0..*, and the PDP decides (REVIEW).
     sharing_policies: tuple[PolicyReference, ...] = ()
     data_categories: tuple[str, ...] = ()
     case_reference: str | None = Field(default=None, min_length=1)
@@ -115,8 +117,6 @@ class Enquiry(StandardModel):
                 )
                 if value is None
             ]
-            if not self.sharing_policies:
-                missing.append("sharing_policies")
             if missing:
                 raise ValueError(f"the request needs {', '.join(missing)}")
         return self

@@ -2,8 +2,8 @@
 
 ``resource`` (Patient, 1..1), ``reason`` (valueUri, 0..1) and ``request`` (parts, 0..1):
 identifier, dateStamp, requester, practitioner (identifier, name, role), assertedPurpose,
-sharingPolicy (1..*: identifier, version, digest), dataCategory (0..*), caseReference and
-consent (status, scope, expires).
+sharingPolicy (identifier, version, digest; 0..* here, see _REQUEST_PARTS), dataCategory
+(0..*), caseReference and consent (status, scope, expires).
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ _REQUEST_PARTS = {
     "requester": (1, 1),
     "practitioner": (0, 1),
     "assertedPurpose": (1, 1),
-    "sharingPolicy": (1, None),
+    # 0..*, not the table's 1..*: an ad hoc (professional-judgement) enquiry names no agreement.
+    "sharingPolicy": (0, None),
     "dataCategory": (0, None),
     "caseReference": (0, 1),
     "consent": (0, 1),

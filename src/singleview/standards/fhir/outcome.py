@@ -41,6 +41,10 @@ def read_resource(raw: bytes | str | dict[str, Any], model: type[R]) -> R:
         return model.model_validate(data)
     except ValidationError as error:
         raise InvalidInput(_fhir_issues(error, data, name)) from error
+    except (TypeError, KeyError, ValueError) as error:
+        # A safety net: fhir.resources occasionally fails outside pydantic on odd input; that
+        # is still the sender's malformed body (a 400), never our 500.
+        raise InvalidInput([Issue(name, f"is not valid FHIR R4: {error}", "structure")]) from error
 
 
 def to_json(resource: Resource) -> dict[str, Any]:
@@ -61,10 +65,10 @@ def _json_object(raw: bytes | str) -> Any:
 def _unknown_resource_types(node: Any, path: str) -> Iterable[Issue]:
     """Issues for nested resources whose resourceType fhir.resources does not know."""
     if isinstance(node, dict):
-        kind = node.get("resourceType")
-        if kind is not None and path.count(".") > 0:
+        if "resourceType" in node and "." in path:
+            kind = node["resourceType"]
             try:
-                get_fhir_model_class(str(kind))
+                get_fhir_model_class(kind if isinstance(kind, str) else "")
             except (KeyError, ValueError):
                 yield Issue(f"{path}.resourceType", f"{kind!r} is not a FHIR R4 resource type")
                 return
