@@ -10,9 +10,9 @@ from tests.audit.conftest import LOG_ID, make_entry
 
 
 def test_routes_serve_verifiable_heads_and_proofs(
-    audit_log: AuditLog, signer: TreeHeadSigner
+    audit_log: AuditLog, signer: TreeHeadSigner, served_log: str
 ) -> None:
-    client = _client(audit_log)
+    client = httpx.Client(base_url=served_log, timeout=10)
     assert client.get("/audit/tree-head").status_code == 404  # nothing logged yet
     audit_log.extend([make_entry(n) for n in range(5)])
     for n in range(5, 12):
