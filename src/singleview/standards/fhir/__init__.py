@@ -22,9 +22,9 @@ from singleview.standards.fhir.outcome import (
     read_resource,
     refusal_codes,
     refusal_outcome,
-    to_json,
 )
 from singleview.standards.fhir.patient import patient_to_person, person_to_patient
+from singleview.standards.fhir.serialise import to_json
 
 __all__ = [
     "answer_to_parameters",

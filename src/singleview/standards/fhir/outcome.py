@@ -47,11 +47,6 @@ def read_resource(raw: bytes | str | dict[str, Any], model: type[R]) -> R:
         raise InvalidInput([Issue(name, f"is not valid FHIR R4: {error}", "structure")]) from error
 
 
-def to_json(resource: Resource) -> dict[str, Any]:
-    """The resource as the JSON object the wire carries (no empty elements)."""
-    return json.loads(resource.model_dump_json(exclude_none=True))  # type: ignore[no-any-return]
-
-
 def _json_object(raw: bytes | str) -> Any:
     try:
         return json.loads(raw)
