@@ -112,17 +112,17 @@ def explain_policy(version: PolicyVersion) -> str:
     for q in p.prohibitions:
         scope = []
         if q.purposes:
-            scope.append(f"for {_labels(codes.PURPOSES, q.purposes)}")
+            scope.append(f"for {_labels(codes.PURPOSES, q.purposes, 'or')}")
         if q.requester_organisations:
             scope.append(f"from {', '.join(q.requester_organisations)}")
         if q.requester_organisation_types:
             scope.append(
-                f"from any {_labels(codes.ORGANISATION_TYPES, q.requester_organisation_types)}"
+                f"from any {_labels(codes.ORGANISATION_TYPES, q.requester_organisation_types, 'or')}"
             )
         if q.practitioner_roles:
-            scope.append(f"by a {_labels(codes.PRACTITIONER_ROLES, q.practitioner_roles)}")
+            scope.append(f"by a {_labels(codes.PRACTITIONER_ROLES, q.practitioner_roles, 'or')}")
         if q.data_categories:
-            scope.append(f"asking for {_labels(codes.DATA_CATEGORIES, q.data_categories)}")
+            scope.append(f"asking for {_labels(codes.DATA_CATEGORIES, q.data_categories, 'or')}")
         lines.append(f"Always refused ({' '.join(scope)}): {q.description}")
     if p.restrictions:
         lines.append(f"The recipient may not: {', '.join(p.restrictions)}.")
