@@ -116,9 +116,8 @@ def explain_policy(version: PolicyVersion) -> str:
         if q.requester_organisations:
             scope.append(f"from {', '.join(q.requester_organisations)}")
         if q.requester_organisation_types:
-            scope.append(
-                f"from any {_labels(codes.ORGANISATION_TYPES, q.requester_organisation_types, 'or')}"
-            )
+            types = _labels(codes.ORGANISATION_TYPES, q.requester_organisation_types, "or")
+            scope.append(f"from any {types}")
         if q.practitioner_roles:
             scope.append(f"by a {_labels(codes.PRACTITIONER_ROLES, q.practitioner_roles, 'or')}")
         if q.data_categories:
