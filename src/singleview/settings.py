@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     key_passphrase: str | None = None
     #: The node's registered endpoint, when a proxy changes the host or scheme requests arrive on.
     public_base_url: str | None = None
+    #: The node's configuration file (YAML), read by each ``singleview node serve`` worker.
+    node_config: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,114 @@
+"""One running node: its configuration opened into the things both paths need.
+
+A ``Node`` holds only what may differ between worker processes without harm: an engine, the
+compiled policies, the match model, the key and a register cache (each worker refreshes its
+own copy and they converge through the database). Everything that must be shared is in the
+database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from singleview.audit import AuditLog, TreeHeadSigner
+from singleview.db import create_engine, session_factory
+from singleview.exchange.config import NodeConfig
+from singleview.governance import PolicyIndex, load_node_policies, policy_index
+from singleview.governance.models import LocalRules
+from singleview.matching.model import MatchModel, load_default_model, load_model
+from singleview.trust.cache import RegisterCache
+from singleview.trust.keys import SigningKey, load_signing_key
+from singleview.trust.register import read_anchor
+
+
+@dataclass
+class Node:
+    """A node opened from its configuration, ready to answer and to ask."""
+
+    config: NodeConfig
+    engine: Engine
+    sessions: sessionmaker[Session]
+    key: SigningKey
+    register: RegisterCache
+    policies: PolicyIndex
+    model: MatchModel
+    audit: AuditLog
+    subject_secret: bytes
+
+    @property
+    def organisation_id(self) -> str:
+        """This node's register id."""
+        return self.config.organisation_id
+
+    @property
+    def local_rules(self) -> LocalRules:
+        """The node's suppressions."""
+        return self.config.local_rules
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+
+def _subject_secret(config: NodeConfig, key: SigningKey) -> bytes:
+    if config.audit_subject_secret is not None:
+        secret = config.audit_subject_secret.read_bytes()
+        if len(secret) < 32:
+            raise ValueError(f"{config.audit_subject_secret}: needs at least 32 random bytes")
+        return secret
+    # Derived from the private key when no secret file is configured: still unguessable, but
+    # it changes when the key rotates, so production nodes should configure a file.
+    raw = key.private_key.private_bytes_raw()
+    return hmac.new(raw, b"singleview audit subject key", hashlib.sha256).digest()
+
+
+def _policies(config: NodeConfig, sessions: sessionmaker[Session]) -> PolicyIndex:
+    try:
+        return load_node_policies(
+            sessions, folder=config.policies, recorded_at=dt.datetime.now(dt.UTC)
+        )
+    except IntegrityError:
+        # Another worker recorded the same versions at the same moment: read what it stored.
+        return policy_index(sessions)
+
+
+def open_node(config: NodeConfig, *, refresh_register: bool = True) -> Node:
+    """Open the database, key, register copy, policies and model the configuration names.
+
+    The database must already be migrated (``singleview node serve`` does that once, before
+    starting its workers).
+    """
+    engine = create_engine(config.database_url)
+    sessions = session_factory(engine)
+    key = load_signing_key(config.signing_key, config.passphrase())
+    register = RegisterCache(read_anchor(config.trust_anchor), config.register_source, engine)
+    if refresh_register:
+        register.refresh()
+    model = load_model(config.matching_model) if config.matching_model else load_default_model()
+    audit = AuditLog(engine, config.organisation_id, TreeHeadSigner(key.kid, key.private_key))
+    return Node(
+        config=config,
+        engine=engine,
+        sessions=sessions,
+        key=key,
+        register=register,
+        policies=_policies(config, sessions),
+        model=model,
+        audit=audit,
+        subject_secret=_subject_secret(config, key),
+    )
+
+
+def open_node_from_file(path: Path, *, refresh_register: bool = True) -> Node:
+    """Read the configuration file at ``path`` and open the node it describes."""
+    from singleview.exchange.config import load_config
+
+    return open_node(load_config(path), refresh_register=refresh_register)

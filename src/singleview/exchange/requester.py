@@ -1,0 +1,542 @@
+"""The requester path: one enquiry out to every partner a policy covers, one single view back.
+
+What the web pages, the JSON API and the CLI call:
+
+- ``start_enquiry(node, practitioner=..., person=..., purpose=...)`` → enquiry id; the fan-out
+  runs on the node's background loop and stores each partner's answer as it arrives;
+- ``get_enquiry(node, enquiry_id)`` → ``EnquiryView`` (the single view so far);
+- ``list_enquiries(node, practitioner_id)`` → the practitioner's enquiries, newest first;
+- ``wait_for_enquiry(node, enquiry_id)`` → blocks until the fan-out (not the reviews) is done.
+
+Partners that answered 202 are polled by ``poll_due`` (the node's background poller) until they
+answer, so an IG officer's approval at a partner completes the practitioner's enquiry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from singleview.audit import (
+    AuditEntry,
+    DecisionRecord,
+    MatchRecord,
+    PolicyReference,
+    ReleaseRecord,
+    SubjectReference,
+    enquiry_subject_key,
+)
+from singleview.audit import Practitioner as AuditPractitioner
+from singleview.exchange import storage
+from singleview.exchange.client import (
+    OPERATION_PATH,
+    Exchanged,
+    PartnerClient,
+    describe_body,
+    partner_of,
+)
+from singleview.exchange.fanout import CircuitBreakers, fan_out
+from singleview.exchange.node import Node
+from singleview.exchange.single_view import (
+    STATE_WORDS,
+    Partner,
+    PartnerResult,
+    PartnerState,
+)
+from singleview.exchange.views import EnquirySummary, EnquiryView, enquiry_view
+from singleview.governance.models import PolicyClaim
+from singleview.standards.enquiry import Consent, Enquiry, Practitioner
+from singleview.standards.enquiry import PolicyReference as ClaimedPolicy
+from singleview.standards.fhir import enquiry_to_parameters, to_json
+from singleview.standards.organisation import Organisation
+from singleview.standards.person import Person
+
+__all__ = [
+    "EnquirySummary",
+    "EnquiryView",
+    "NothingToAskError",
+    "get_enquiry",
+    "list_enquiries",
+    "poll_due",
+    "start_enquiry",
+    "wait_for_enquiry",
+]
+
+logger = logging.getLogger("singleview.exchange")
+
+#: State stored for a partner before its first answer arrives.
+ASKING = "asking"
+
+
+class NothingToAskError(ValueError):
+    """No active partner is covered by any policy for this purpose: nobody may be asked."""
+
+
+class _Background:
+    """The node's own event loop in a thread: fan-outs and polls run here, whoever starts them.
+
+    The web pages (sync or async), the JSON API and the CLI all hand work to this loop, so a
+    fan-out outlives the request that started it. Circuit breakers live here too: per process.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name=f"exchange-{node.organisation_id}", daemon=True
+        )
+        self.thread.start()
+        self.breakers = CircuitBreakers()
+        self.running: dict[str, concurrent.futures.Future[None]] = {}
+        self._client: PartnerClient | None = None
+        self._node = node
+
+    def client(self) -> PartnerClient:
+        # Created on the loop's own thread (httpx binds its pool to the running loop).
+        if self._client is None:
+            http = httpx.AsyncClient(limits=httpx.Limits(max_connections=200))
+            self._client = PartnerClient(
+                http,
+                key=self._node.key,
+                organisation_id=self._node.organisation_id,
+                register=self._node.register,
+            )
+        return self._client
+
+    def submit(self, work: Coroutine[Any, Any, None]) -> concurrent.futures.Future[None]:
+        return asyncio.run_coroutine_threadsafe(work, self.loop)
+
+    def stop(self) -> None:
+        async def close() -> None:
+            if self._client is not None:
+                await self._client.http.aclose()
+
+        if self.loop.is_running():
+            asyncio.run_coroutine_threadsafe(close(), self.loop).result(timeout=5)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=5)
+
+
+_backgrounds: dict[int, _Background] = {}
+_backgrounds_lock = threading.Lock()
+
+
+def background(node: Node) -> _Background:
+    """The node's background loop, started on first use."""
+    with _backgrounds_lock:
+        found = _backgrounds.get(id(node))
+        if found is None:
+            found = _Background(node)
+            _backgrounds[id(node)] = found
+        return found
+
+
+def stop_background(node: Node) -> None:
+    """Stop the node's background loop (at shutdown)."""
+    with _backgrounds_lock:
+        found = _backgrounds.pop(id(node), None)
+    if found is not None:
+        found.stop()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def partners_to_ask(
+    node: Node, purpose: str, on: dt.date
+) -> list[tuple[Organisation, tuple[PolicyClaim, ...]]]:
+    """Active partners that some policy lets us ask for ``purpose``, with the claims to make."""
+    policies = node.policies
+    routes_for_anyone = purpose in policies.statutory or purpose in policies.judgement
+    chosen = []
+    for organisation in node.register.active_partners(excluding=node.organisation_id):
+        claims = policies.claims_for(node.organisation_id, organisation.id, purpose, on)
+        if claims or routes_for_anyone:
+            chosen.append((organisation, claims))
+    return chosen
+
+
+def _enquiry_for(
+    node: Node,
+    enquiry_id: str,
+    *,
+    practitioner: Practitioner,
+    person: Person,
+    purpose: str,
+    case_reference: str | None,
+    consent: Consent | None,
+    data_categories: Sequence[str],
+    claims: Sequence[PolicyClaim],
+    now: dt.datetime,
+) -> Enquiry:
+    return Enquiry(
+        subject=person,
+        request_id=enquiry_id,
+        date_stamp=now,
+        requester=node.organisation_id,
+        practitioner=practitioner,
+        asserted_purpose=purpose,
+        sharing_policies=tuple(
+            ClaimedPolicy(identifier=c.policy_id, version=c.version, digest=c.digest)
+            for c in claims
+        ),
+        data_categories=tuple(data_categories),
+        case_reference=case_reference,
+        consent=consent,
+    )
+
+
+def _entry(node: Node, enquiry: Enquiry, partner_id: str, kind: str, **fields: Any) -> AuditEntry:
+    assert enquiry.practitioner is not None
+    assert enquiry.request_id is not None
+    return AuditEntry(
+        kind=kind,
+        request_id=enquiry.request_id,
+        requester_org_id=node.organisation_id,
+        responder_org_id=partner_id,
+        practitioner=AuditPractitioner(
+            id=enquiry.practitioner.identifier, role=enquiry.practitioner.role
+        ),
+        purpose=enquiry.purpose,
+        case_reference=enquiry.case_reference,
+        policies=tuple(
+            PolicyReference(id=p.identifier, version=str(p.version), digest=p.digest)
+            for p in enquiry.sharing_policies
+        ),
+        subject=SubjectReference(
+            enquiry_key=enquiry_subject_key(node.subject_secret, enquiry.subject)
+        ),
+        occurred_at=_now(),
+        **fields,
+    )
+
+
+def _received_entry(node: Node, enquiry: Enquiry, exchanged: Exchanged) -> AuditEntry:
+    result = exchanged.result
+    decision = None
+    match = None
+    if result.answer is not None:
+        answer = result.answer
+        if answer.decision is not None:
+            decision = DecisionRecord(
+                outcome=answer.decision.outcome,
+                policy_id=answer.decision.policy_id,
+                policy_version=None
+                if answer.decision.policy_version is None
+                else str(answer.decision.policy_version),
+                obligations=answer.decision.obligations,
+            )
+        match = MatchRecord(
+            matched=answer.match,
+            grade=answer.match_grade,
+            score=answer.score,
+            multiple_matches=answer.multiple_matches,
+        )
+    elif result.state is PartnerState.REFUSED:
+        decision = DecisionRecord(outcome="DENY", reasons=result.refusal_codes)
+    elif result.state is PartnerState.WAITING_FOR_REVIEW:
+        decision = DecisionRecord(outcome="REVIEW")
+    release = None
+    if exchanged.body_digest is not None:
+        release = ReleaseRecord(
+            digest=exchanged.body_digest,
+            data_categories=_categories(result),
+            http_status=exchanged.http_status,
+        )
+    return _entry(
+        node,
+        enquiry,
+        result.partner.organisation_id,
+        "answer-received",
+        decision=decision,
+        match=match,
+        release=release,
+    )
+
+
+def _categories(result: PartnerResult) -> tuple[str, ...]:
+    from singleview.exchange.release import released_categories
+
+    return released_categories(result.answer) if result.answer is not None else ()
+
+
+def _store(node: Node, enquiry_id: str, result: PartnerResult, next_poll: float | None) -> None:
+    now = _now()
+    with node.sessions.begin() as session:
+        row = session.get(storage.PartnerAnswerRow, (enquiry_id, result.partner.organisation_id))
+        assert row is not None
+        row.state = result.state.value
+        if result.state is not PartnerState.WAITING_FOR_REVIEW or row.elapsed_ms is None:
+            row.elapsed_ms = result.elapsed_ms
+        row.answer = (
+            None
+            if result.answer is None
+            else result.answer.model_dump_json(by_alias=True, exclude_none=True)
+        )
+        row.refusal_codes = json.dumps(list(result.refusal_codes)) if result.refusal_codes else None
+        row.refusal_text = result.refusal_text
+        row.problem = result.problem
+        row.poll_url = result.poll_url
+        row.next_poll_at = (
+            now + dt.timedelta(seconds=next_poll)
+            if result.state is PartnerState.WAITING_FOR_REVIEW and next_poll is not None
+            else None
+        )
+        row.updated_at = now
+
+
+async def _record(node: Node, enquiry: Enquiry, exchanged: Exchanged) -> None:
+    assert enquiry.request_id is not None
+    await asyncio.to_thread(
+        _store, node, enquiry.request_id, exchanged.result, node.config.review_poll_seconds
+    )
+    await asyncio.to_thread(node.audit.append, _received_entry(node, enquiry, exchanged))
+
+
+async def _fan_out(
+    node: Node, enquiries: dict[str, Enquiry], partners: Sequence[Partner]
+) -> tuple[PartnerResult, ...]:
+    runner = background(node)
+    client = runner.client()
+    deadline = node.config.partner_deadline_seconds
+
+    async def ask(partner: Partner) -> PartnerResult:
+        enquiry = enquiries[partner.organisation_id]
+        body = describe_body(to_json(enquiry_to_parameters(enquiry)))
+        url = partner.endpoint + OPERATION_PATH
+        exchanged = await client.exchange(partner, "POST", url, body, deadline)
+        await _record(node, enquiry, exchanged)
+        return exchanged.result
+
+    results = await fan_out(partners, ask, deadline=deadline, breakers=runner.breakers)
+    # A partner cut off by the deadline never reached _record inside ask: record it now.
+    for result in results:
+        if result.state is PartnerState.NO_ANSWER:
+            enquiry = enquiries[result.partner.organisation_id]
+            stored = await asyncio.to_thread(_stored_state, node, enquiry, result.partner)
+            if stored == ASKING:
+                await _record(node, enquiry, Exchanged(result))
+    return results
+
+
+def _stored_state(node: Node, enquiry: Enquiry, partner: Partner) -> str | None:
+    with node.sessions() as session:
+        row = session.get(storage.PartnerAnswerRow, (enquiry.request_id, partner.organisation_id))
+        return None if row is None else row.state
+
+
+def start_enquiry(
+    node: Node,
+    *,
+    practitioner: Practitioner,
+    person: Person,
+    purpose: str,
+    case_reference: str | None = None,
+    consent: Consent | None = None,
+    data_categories: Sequence[str] = (),
+) -> str:
+    """Record the enquiry, log it, and start asking every covered partner; returns its id.
+
+    Raises ``NothingToAskError`` when no policy covers asking anyone for ``purpose``, and
+    ``pydantic.ValidationError`` when the enquiry itself is not valid (e.g. an unknown code).
+    """
+    now = _now()
+    enquiry_id = str(uuid.uuid4())
+    chosen = partners_to_ask(node, purpose, now.date())
+    if not chosen:
+        raise NothingToAskError(
+            f"purpose {purpose!r}: no policy here covers asking any active partner"
+        )
+    enquiries = {
+        organisation.id: _enquiry_for(
+            node,
+            enquiry_id,
+            practitioner=practitioner,
+            person=person,
+            purpose=purpose,
+            case_reference=case_reference,
+            consent=consent,
+            data_categories=data_categories,
+            claims=claims,
+            now=now,
+        )
+        for organisation, claims in chosen
+    }
+    partners = [partner_of(organisation) for organisation, _ in chosen]
+    first = next(iter(enquiries.values()))
+    with node.sessions.begin() as session:
+        session.add(
+            storage.SentEnquiryRow(
+                id=enquiry_id,
+                practitioner_id=practitioner.identifier,
+                practitioner_name=practitioner.name,
+                practitioner_role=practitioner.role,
+                purpose=purpose,
+                case_reference=case_reference,
+                enquiry=first.model_dump_json(by_alias=True, exclude_none=True),
+                started_at=now,
+                deadline_seconds=node.config.partner_deadline_seconds,
+            )
+        )
+        session.flush()
+        for position, partner in enumerate(partners):
+            session.add(
+                storage.PartnerAnswerRow(
+                    enquiry_id=enquiry_id,
+                    partner_id=partner.organisation_id,
+                    position=position,
+                    partner_name=partner.name,
+                    endpoint=partner.endpoint,
+                    state=ASKING,
+                    updated_at=now,
+                )
+            )
+    node.audit.append_batch(
+        [
+            _entry(node, enquiries[p.organisation_id], p.organisation_id, "enquiry-sent")
+            for p in partners
+        ]
+    )
+    runner = background(node)
+
+    async def run() -> None:
+        await _fan_out(node, enquiries, partners)
+
+    future = runner.submit(run())
+    runner.running[enquiry_id] = future
+    future.add_done_callback(lambda _: runner.running.pop(enquiry_id, None))
+    return enquiry_id
+
+
+def wait_for_enquiry(node: Node, enquiry_id: str, timeout: float | None = None) -> None:
+    """Block until the fan-out for ``enquiry_id`` (started in this process) has finished."""
+    future = background(node).running.get(enquiry_id)
+    if future is not None:
+        future.result(timeout=timeout)
+
+
+async def _poll_one(node: Node, row: storage.PartnerAnswerRow) -> None:
+    client = background(node).client()
+    partner = Partner(row.partner_id, row.partner_name, row.endpoint)
+    with node.sessions() as session:
+        sent = session.get(storage.SentEnquiryRow, row.enquiry_id)
+        assert sent is not None
+        enquiry = Enquiry.model_validate_json(sent.enquiry)
+    assert row.poll_url is not None
+    exchanged = await client.exchange(
+        partner, "GET", row.poll_url, b"", node.config.partner_deadline_seconds
+    )
+    result = exchanged.result
+    if result.state is PartnerState.WAITING_FOR_REVIEW:
+        return  # still waiting; the claim already set the next poll time
+    if result.state is PartnerState.NO_ANSWER:
+        # A failed poll is not the partner's answer to the enquiry: keep waiting, try later.
+        return
+    await asyncio.to_thread(_store, node, row.enquiry_id, result, None)
+    await asyncio.to_thread(node.audit.append, _received_entry(node, enquiry, exchanged))
+
+
+async def poll_due(node: Node) -> int:
+    """Poll every waiting partner whose turn has come; returns how many were polled."""
+    now = _now()
+
+    def claim() -> list[storage.PartnerAnswerRow]:
+        claimed = []
+        with node.sessions.begin() as session:
+            for row in storage.due_polls(session, now):
+                assert row.next_poll_at is not None
+                next_at = now + dt.timedelta(seconds=node.config.review_poll_seconds)
+                if storage.claim_poll(
+                    session, row.enquiry_id, row.partner_id, row.next_poll_at, next_at
+                ):
+                    claimed.append(row)
+        return claimed
+
+    rows = await asyncio.to_thread(claim)
+    await asyncio.gather(*(_poll_one(node, row) for row in rows), return_exceptions=True)
+    return len(rows)
+
+
+async def poll_forever(node: Node) -> None:
+    """Keep polling waiting partners (run on the node's background loop)."""
+    interval = min(node.config.review_poll_seconds, 5.0)
+    while True:
+        try:
+            await poll_due(node)
+        except Exception:  # the poller must outlive one bad round; say why it failed
+            logger.exception("polling partners' reviews failed; trying again shortly")
+        await asyncio.sleep(interval)
+
+
+def start_poller(node: Node) -> None:
+    """Start the background poller for reviews that partners are holding."""
+    background(node).submit(poll_forever(node))
+
+
+def _session_of(node_or_session: Node | Session) -> tuple[Session, bool]:
+    if isinstance(node_or_session, Session):
+        return node_or_session, False
+    return node_or_session.sessions(), True
+
+
+def get_enquiry(node_or_session: Node | Session, enquiry_id: str) -> EnquiryView | None:
+    """The single view of ``enquiry_id`` so far, or None if there is no such enquiry."""
+    session, owned = _session_of(node_or_session)
+    try:
+        sent = session.get(storage.SentEnquiryRow, enquiry_id)
+        if sent is None:
+            return None
+        rows = list(
+            session.scalars(
+                select(storage.PartnerAnswerRow)
+                .where(storage.PartnerAnswerRow.enquiry_id == enquiry_id)
+                .order_by(storage.PartnerAnswerRow.position)
+            )
+        )
+        return enquiry_view(sent, rows, _now())
+    finally:
+        if owned:
+            session.close()
+
+
+def list_enquiries(
+    node_or_session: Node | Session, practitioner_id: str, limit: int = 50
+) -> list[EnquirySummary]:
+    """The practitioner's enquiries, newest first, each with where it stands."""
+    session, owned = _session_of(node_or_session)
+    try:
+        sent_rows = list(
+            session.scalars(
+                select(storage.SentEnquiryRow)
+                .where(storage.SentEnquiryRow.practitioner_id == practitioner_id)
+                .order_by(storage.SentEnquiryRow.started_at.desc())
+                .limit(limit)
+            )
+        )
+        out = []
+        for sent in sent_rows:
+            view = get_enquiry(session, sent.id)
+            assert view is not None
+            out.append(EnquirySummary.of(view))
+        return out
+    finally:
+        if owned:
+            session.close()
+
+
+def words_for(state: str) -> str:
+    """Plain words for a stored state (``asking`` included)."""
+    if state == ASKING:
+        return "Still waiting for an answer"
+    return STATE_WORDS[PartnerState(state)]

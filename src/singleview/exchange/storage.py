@@ -1,0 +1,118 @@
+"""Exchange tables: enquiries held for review (responder side) and enquiries sent (requester side).
+
+Everything the several workers of a node must share lives here, never in process memory: which
+held enquiry has been answered (and the answer, so every poll gets the same one), and each
+partner's part of a practitioner's enquiry as it arrives, so any worker can show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from singleview.db import Base
+
+
+class HeldEnquiryRow(Base):
+    """An enquiry a partner sent us that waits for our IG officer (responder side)."""
+
+    __tablename__ = "exchange_held_enquiry"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    review_id: Mapped[str] = mapped_column(String(36), index=True)
+    requester_org_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str] = mapped_column(String(200))
+    #: The validated enquiry (our canonical JSON), kept only until it is answered.
+    enquiry: Mapped[str | None] = mapped_column(Text)
+    #: ``waiting`` → ``answering`` (one worker claimed it) → ``answered``.
+    status: Mapped[str] = mapped_column(String(20))
+    answer_status: Mapped[int | None] = mapped_column(Integer)
+    answer_body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SentEnquiryRow(Base):
+    """An enquiry a practitioner here sent to the partners (requester side)."""
+
+    __tablename__ = "exchange_sent_enquiry"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    practitioner_id: Mapped[str] = mapped_column(String(200), index=True)
+    practitioner_name: Mapped[str] = mapped_column(String(200))
+    practitioner_role: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(64))
+    case_reference: Mapped[str | None] = mapped_column(String(200))
+    #: The enquiry as sent (our canonical JSON): the practitioner's own question.
+    enquiry: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    deadline_seconds: Mapped[float] = mapped_column(Float)
+
+
+class PartnerAnswerRow(Base):
+    """One partner's part of one sent enquiry, updated as the answer arrives."""
+
+    __tablename__ = "exchange_partner_answer"
+
+    enquiry_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("exchange_sent_enquiry.id"), primary_key=True
+    )
+    partner_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    partner_name: Mapped[str] = mapped_column(String(300))
+    endpoint: Mapped[str] = mapped_column(String(500))
+    #: A ``PartnerState`` value, or ``asking`` while the first answer is awaited.
+    state: Mapped[str] = mapped_column(String(30))
+    elapsed_ms: Mapped[float | None] = mapped_column(Float)
+    answer: Mapped[str | None] = mapped_column(Text)
+    refusal_codes: Mapped[str | None] = mapped_column(Text)
+    refusal_text: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[str | None] = mapped_column(Text)
+    poll_url: Mapped[str | None] = mapped_column(String(1000))
+    next_poll_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything here was written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def claim_held(session: Session, held_id: str) -> bool:
+    """Mark a waiting held enquiry as being answered; False if another worker got there first."""
+    result = session.execute(
+        update(HeldEnquiryRow)
+        .where(HeldEnquiryRow.id == held_id, HeldEnquiryRow.status == "waiting")
+        .values(status="answering")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_poll(
+    session: Session, enquiry_id: str, partner_id: str, due: dt.datetime, next_at: dt.datetime
+) -> bool:
+    """Take the next poll of a waiting partner (conditional, so one worker polls at a time)."""
+    result = session.execute(
+        update(PartnerAnswerRow)
+        .where(
+            PartnerAnswerRow.enquiry_id == enquiry_id,
+            PartnerAnswerRow.partner_id == partner_id,
+            PartnerAnswerRow.next_poll_at == due,
+        )
+        .values(next_poll_at=next_at)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def due_polls(session: Session, now: dt.datetime, limit: int = 50) -> list[PartnerAnswerRow]:
+    """Waiting partners whose next poll is due."""
+    return list(
+        session.scalars(
+            select(PartnerAnswerRow)
+            .where(PartnerAnswerRow.next_poll_at.is_not(None), PartnerAnswerRow.next_poll_at <= now)
+            .order_by(PartnerAnswerRow.next_poll_at)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,79 @@
+"""Exchange tables on a real SQLite file and a real PostgreSQL: schema, and claims taken once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+import singleview.exchange.storage as storage
+from singleview.db import Base, create_engine, session_factory
+
+NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+
+
+def test_migrated_schema_matches_the_models(database_url: str) -> None:
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert [d for d in diff if "exchange_" in repr(d)] == []
+
+
+def test_a_held_enquiry_and_a_poll_are_each_claimed_once(database_url: str) -> None:
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        session.add(
+            storage.HeldEnquiryRow(
+                id="h1",
+                review_id="r1",
+                requester_org_id="council-csc",
+                request_id="q1",
+                enquiry="{}",
+                status="waiting",
+                created_at=NOW,
+            )
+        )
+        session.add(
+            storage.SentEnquiryRow(
+                id="e1",
+                practitioner_id="sw-1",
+                practitioner_name="Alex",
+                practitioner_role="social-worker",
+                purpose="s47-enquiry",
+                enquiry="{}",
+                started_at=NOW,
+                deadline_seconds=5.0,
+            )
+        )
+        session.flush()
+        session.add(
+            storage.PartnerAnswerRow(
+                enquiry_id="e1",
+                partner_id="police",
+                position=0,
+                partner_name="Police",
+                endpoint="http://127.0.0.1:1",
+                state="waiting-for-review",
+                next_poll_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    with sessions.begin() as session:
+        assert storage.claim_held(session, "h1")
+    with sessions.begin() as session:
+        assert not storage.claim_held(session, "h1")
+    with sessions.begin() as session:
+        due = storage.due_polls(session, NOW + dt.timedelta(seconds=1))
+        assert [(r.enquiry_id, r.partner_id) for r in due] == [("e1", "police")]
+        assert due[0].next_poll_at is not None
+        first_due = storage.as_utc(due[0].next_poll_at)
+    later = NOW + dt.timedelta(seconds=10)
+    with sessions.begin() as session:
+        assert storage.claim_poll(session, "e1", "police", first_due, later)
+    with sessions.begin() as session:
+        assert not storage.claim_poll(session, "e1", "police", first_due, later)
+        assert storage.due_polls(session, NOW + dt.timedelta(seconds=1)) == []
+    engine.dispose()
