@@ -58,3 +58,7 @@ app.add_typer(policy_app, name="policy")
 from singleview.audit.cli import app as audit_app  # noqa: E402
 
 app.add_typer(audit_app, name="audit")
+
+from singleview.web.cli import users_app  # noqa: E402
+
+app.add_typer(users_app, name="users")

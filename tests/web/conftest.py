@@ -1,0 +1,100 @@
+"""Fixtures for the web pages: a node's app with the pages mounted on a real migrated database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from singleview.db import create_engine, migrate, session_factory
+from singleview.web import WebNode, add_user, mount
+
+PASSWORD = "correct horse battery"
+NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
+
+
+def make_node(database_url: str, **kwargs: object) -> WebNode:
+    """A node with just a database, as the pages see it."""
+    engine = create_engine(database_url)
+    return WebNode(
+        organisation_id="council-a",
+        organisation_name="Example Council Children's Services",
+        engine=engine,
+        sessions=session_factory(engine),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def add_people(node: WebNode) -> None:
+    """One account per role, all with ``PASSWORD``."""
+    for username, role, job in (
+        ("sam", "practitioner", "social-worker"),
+        ("imran", "ig-officer", None),
+        ("alex", "administrator", None),
+    ):
+        add_user(
+            node.sessions,
+            username=username,
+            display_name=username.title(),
+            role=role,
+            password=PASSWORD,
+            practitioner_role=job,
+            now=NOW,
+        )
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the three accounts, made once: hashing is slow on purpose."""
+    path = tmp_path_factory.mktemp("seed") / "node.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    seed = make_node(url)
+    add_people(seed)
+    seed.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def node(seeded_sqlite: Path, tmp_path: Path) -> WebNode:
+    """A node on its own copy of the seeded database. The page tests run on SQLite only; the
+    account storage they rely on is tested on both backends in ``test_accounts``."""
+    copy = tmp_path / "node.db"
+    shutil.copyfile(seeded_sqlite, copy)
+    return make_node(f"sqlite:///{copy}")
+
+
+@pytest.fixture
+def client(node: WebNode) -> Iterator[TestClient]:
+    """An HTTP client for the node's pages (no redirects followed, so tests see them)."""
+    app = FastAPI()
+    mount(app, node)
+    with TestClient(app, follow_redirects=False) as test_client:
+        yield test_client
+    node.engine.dispose()
+
+
+def hidden(html: str, name: str) -> str:
+    """The value of a hidden input in a page."""
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no hidden {name} in the page"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Sign in through the form; returns the session's CSRF token, read from the next page."""
+    page = client.get("/sign-in")
+    token = hidden(page.text, "csrf_token")
+    response = client.post(
+        "/sign-in",
+        data={"csrf_token": token, "username": username, "password": password, "next": "/"},
+    )
+    assert response.status_code == 303, response.text
+    landing = client.get(response.headers["location"])
+    return hidden(landing.text, "csrf_token")
