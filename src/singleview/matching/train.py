@@ -223,10 +223,17 @@ class SplinkScorer:
         self, enquiry: StandardisedPerson, records: Sequence[StandardisedPerson]
     ) -> dict[str, float]:
         """Splink's match probability for ``enquiry`` against each of ``records``."""
+        scored = self.score_product([replace(enquiry, record_id="__enquiry__")], records)
+        return {right: p for (_, right), p in scored.items()}
+
+    def score_product(
+        self, lefts: Sequence[StandardisedPerson], rights: Sequence[StandardisedPerson]
+    ) -> dict[tuple[str, str], float]:
+        """Splink's probability for every (left, right) pair, in one call."""
         self._calls += 1
-        left_name, right_name = f"enquiry_{self._calls}", f"candidates_{self._calls}"
-        duckdb_table(self._connection, left_name, [replace(enquiry, record_id="__enquiry__")])
-        duckdb_table(self._connection, right_name, records)
+        left_name, right_name = f"lefts_{self._calls}", f"rights_{self._calls}"
+        duckdb_table(self._connection, left_name, lefts)
+        duckdb_table(self._connection, right_name, rights)
         left = self._db_api.register(left_name)
         right = self._db_api.register(right_name)
         frame = self._linker.inference.score_pairs(left, right)
@@ -234,4 +241,7 @@ class SplinkScorer:
         frame.drop_table_from_database_and_remove_from_cache()
         for table in (left_name, right_name):
             self._connection.execute(f'DROP TABLE "{table}"')
-        return {str(row["unique_id_r"]): float(row["match_probability"]) for row in rows}
+        return {
+            (str(row["unique_id_l"]), str(row["unique_id_r"])): float(row["match_probability"])
+            for row in rows
+        }
