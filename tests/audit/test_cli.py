@@ -3,6 +3,7 @@ witness."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -19,8 +20,10 @@ from typer.testing import CliRunner
 
 from singleview.audit import AuditLog, TreeHeadSigner, enquiry_subject_key, verify_receipt
 from singleview.cli import app
+from singleview.db import create_engine
 from singleview.standards.person import Person
 from singleview.standards.receipt import Receipt
+from singleview.trust.keys import create_keyring, rotate_keyring
 from tests.audit.conftest import LOG_ID, PARTNER, make_entry
 from tests.audit.tampering import cover_tracks, edit_entry
 
@@ -184,3 +187,26 @@ def test_witness_command_names_the_partner_and_sizes(
     assert caught.exit_code == 1
     assert f"FAILED {LOG_ID} rewrote its log" in caught.output
     assert "size 7" in caught.output
+
+
+def test_verify_with_the_nodes_keyring_across_a_rotation(database_url: str, tmp_path: Path) -> None:
+    # The node's real key store (Trust's keyring): heads signed before a rotation must still
+    # verify, so verify takes every kid the keyring lists.
+    keyring = tmp_path / "keys"
+    first = create_keyring(keyring, LOG_ID)
+    log = AuditLog(
+        create_engine(database_url), LOG_ID, TreeHeadSigner(first.kid, first.private_key)
+    )
+    for n in range(3):
+        log.append(make_entry(n))
+    second, _ = rotate_keyring(keyring, overlap=dt.timedelta(days=1))
+    log = AuditLog(log.engine, LOG_ID, TreeHeadSigner(second.kid, second.private_key))
+    for n in range(3, 6):
+        log.append(make_entry(n))
+    args = ["audit", "verify", "--database-url", database_url, "--key"]
+    result = runner.invoke(app, [*args, str(keyring)])
+    assert result.exit_code == 0, result.output
+    assert "6 signed tree heads verified" in result.output
+    only_new = runner.invoke(app, [*args, str(keyring / f"{second.kid}.key.json")])
+    assert only_new.exit_code == 1
+    assert f"unknown key id {first.kid!r}" in only_new.output

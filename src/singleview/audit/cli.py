@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -19,11 +20,14 @@ from singleview.audit.verify import verify_log
 from singleview.audit.witness import WitnessError, load_partners, witness_all
 from singleview.db import create_engine
 from singleview.settings import get_settings
+from singleview.trust.keys import KeyFileError, load_signing_key, read_keyring
 
 app = typer.Typer(help="The node's tamper-evident audit log.", no_args_is_help=True)
 
 DatabaseOption = typer.Option(None, "--database-url", help="Defaults to the node's.")
-KeyOption = typer.Option(..., "--key", help="PEM file: the node's Ed25519 key (public is enough).")
+KeyOption = typer.Option(
+    ..., "--key", help="The node's keyring directory, a .key.json key file, or a PEM key."
+)
 CheckKeyOption = typer.Option(None, "--key", help="Also check the proof with this key.")
 OutputOption = typer.Option(None, "--output", "-o", help="Write here, not to stdout.")
 PartnersOption = typer.Option(..., "--partners", help="YAML: org_id, base_url, public_key.")
@@ -44,7 +48,23 @@ def _open(engine: Engine, log_id: str | None) -> AuditLog:
     return AuditLog(engine, log_id)
 
 
-def _public_key(path: Path) -> Ed25519PublicKey:
+def _public_keys(path: Path) -> dict[str, Ed25519PublicKey] | Ed25519PublicKey:
+    """The node's verification keys from a keyring directory (every kid it lists, so heads
+    signed before a rotation still verify), a ``*.key.json`` key file, or a PEM file."""
+    try:
+        if path.is_dir():
+            keyring = read_keyring(path)
+            return {
+                key.kid: Ed25519PublicKey.from_public_bytes(
+                    base64.urlsafe_b64decode(key.x + "=" * (-len(key.x) % 4))
+                )
+                for key in keyring.jwks.keys
+            }
+        if path.suffix == ".json":
+            signing = load_signing_key(path)
+            return {signing.kid: signing.private_key.public_key()}
+    except KeyFileError as error:
+        raise typer.BadParameter(str(error), param_hint="--key") from error
     data = path.read_bytes()
     key = (
         load_pem_private_key(data, password=None)
@@ -67,7 +87,7 @@ def verify_command(
     """Recompute every leaf, stored hash and signed tree head; name the first bad entry."""
     engine = _engine(database_url)
     log = _open(engine, log_id)
-    report = verify_log(engine, log.log_id, _public_key(key))
+    report = verify_log(engine, log.log_id, _public_keys(key))
     if report.ok:
         typer.echo(
             f"log {log.log_id}: {report.entries} entries, {report.subtrees} stored hashes and "
@@ -99,7 +119,7 @@ def proof_command(
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from None
     if key is not None:
-        verify_receipt(receipt, _public_key(key), log_id=log.log_id)
+        verify_receipt(receipt, _public_keys(key), log_id=log.log_id)
     typer.echo(receipt.model_dump_json(by_alias=True, indent=2))
 
 
