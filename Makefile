@@ -1,7 +1,7 @@
-# The two commands a newcomer needs: `make demo` (arrives with the exchange work) and `make test`.
+# The two commands a newcomer needs: `make demo` and `make test`.
 UV = $$(command -v uv || echo python3 -m uv)
 
-.PHONY: setup test lint pytest format
+.PHONY: setup test lint pytest format demo
 
 setup:
 	scripts/bootstrap.sh
@@ -21,3 +21,8 @@ test: lint pytest
 format: setup
 	$(UV) run ruff format src tests bench
 	$(UV) run ruff check --fix src tests bench
+
+## A five-node demo network on loopback (built afresh in var/demo/), one s47 enquiry, then it
+## keeps running until Ctrl-C.
+demo: setup
+	$(UV) run singleview demo

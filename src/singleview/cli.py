@@ -62,3 +62,9 @@ app.add_typer(audit_app, name="audit")
 from singleview.web.cli import users_app  # noqa: E402
 
 app.add_typer(users_app, name="users")
+
+from singleview.exchange.cli import demo, enquire, node_app  # noqa: E402
+
+app.add_typer(node_app, name="node")
+app.command("enquire")(enquire)
+app.command("demo")(demo)

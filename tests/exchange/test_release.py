@@ -64,22 +64,27 @@ def test_without_professional_contact_the_professional_is_dropped() -> None:
 @pytest.mark.parametrize("band", [Band.POSSIBLE, Band.MULTIPLE_MATCHES])
 def test_possible_or_several_gives_the_contact_only(band: Band) -> None:
     answer = release(permit(), result(band), INVOLVEMENTS, CONTACT)
-    assert answer.match and answer.match_grade == "possible"
+    assert answer.match
+    assert answer.match_grade == "possible"
     assert answer.multiple_matches is (band is Band.MULTIPLE_MATCHES)
-    assert not answer.involvements and answer.contact == CONTACT
+    assert not answer.involvements
+    assert answer.contact == CONTACT
 
 
 @pytest.mark.parametrize("band", [Band.NO_MATCH, Band.INSUFFICIENT])
 def test_no_match_gives_nothing(band: Band) -> None:
     answer = release(permit(), result(band), INVOLVEMENTS, CONTACT)
-    assert not answer.match and answer.contact is None and not answer.involvements
+    assert not answer.match
+    assert answer.contact is None
+    assert not answer.involvements
 
 
 def test_contact_only_policy_never_releases_involvements() -> None:
     answer = release(
         permit(("identity", "contact-details")), result(Band.CERTAIN), INVOLVEMENTS, CONTACT
     )
-    assert answer.contact == CONTACT and not answer.involvements
+    assert answer.contact == CONTACT
+    assert not answer.involvements
 
 
 def test_only_a_permit_releases() -> None:

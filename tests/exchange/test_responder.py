@@ -42,11 +42,14 @@ def test_s47_permit_releases_involvements_with_a_receipt_that_checks_out(
     response = police.enquire("council-csc", s47_enquiry(world.JANE))
     assert response.status_code == 200, response.text
     answer = parse_answer(response.content)
-    assert answer.match and answer.match_grade == "certain"
+    assert answer.match
+    assert answer.match_grade == "certain"
     assert [i.service_type for i in answer.involvements] == ["police-public-protection"]
     assert answer.involvements[0].professional is not None
-    assert answer.contact is not None and answer.contact.name == "Northmoor Police"
-    assert answer.decision is not None and answer.decision.policy_id == "sv-statutory-s47"
+    assert answer.contact is not None
+    assert answer.contact.name == "Northmoor Police"
+    assert answer.decision is not None
+    assert answer.decision.policy_id == "sv-statutory-s47"
     assert answer.receipt is not None
     organisation = police.node.register.current().find("police")
     assert organisation is not None
@@ -59,7 +62,9 @@ def test_no_match_says_nothing_but_no(responders: dict[str, Responder]) -> None:
     assert response.status_code == 200, response.text
     answer = parse_answer(response.content)
     assert not answer.match
-    assert answer.contact is None and not answer.involvements and answer.match_grade is None
+    assert answer.contact is None
+    assert not answer.involvements
+    assert answer.match_grade is None
     assert answer.receipt is not None
 
 
@@ -91,8 +96,11 @@ def test_v03_request_from_a_local_authority_gets_a_valid_answer(
     assert response.status_code == 200, response.text
     answer = parse_answer(response.content)
     # What v0.3 itself offered: a match and who to call, never involvements.
-    assert answer.match and answer.contact is not None and not answer.involvements
-    assert answer.decision is not None and answer.decision.policy_id == "v03-s47-contact-only"
+    assert answer.match
+    assert answer.contact is not None
+    assert not answer.involvements
+    assert answer.decision is not None
+    assert answer.decision.policy_id == "v03-s47-contact-only"
     assert answer.receipt is not None
 
 
@@ -163,7 +171,8 @@ def test_review_waits_then_an_approval_completes_it(responders: dict[str, Respon
     first = police.send("youth-justice", b"", method="GET", path=path)
     assert first.status_code == 200, first.text
     answer = parse_answer(first.content)
-    assert answer.match and answer.receipt is not None
+    assert answer.match
+    assert answer.receipt is not None
     again = police.send("youth-justice", b"", method="GET", path=path)
     assert again.content == first.content
 

@@ -37,6 +37,7 @@ from singleview.standards.fhir import operation_outcome, parse_enquiry, to_json
 from singleview.standards.issues import InvalidInput
 from singleview.trust.signing import VerifiedRequest, ensure_requester_matches
 from singleview.trust.verification import RequestVerifier
+from singleview.web.exchange_link import mount_on_node
 
 FHIR_JSON = "application/fhir+json"
 
@@ -200,6 +201,8 @@ def create_app(node: Node, *, manage_node: bool = True) -> FastAPI:
         found = list_enquiries(node, practitioner)
         return JSONResponse([s.model_dump(mode="json", by_alias=True) for s in found])
 
+    # The pages for practitioners, IG officers and administrators (GOV.UK Frontend).
+    mount_on_node(app, node)
     return app
 
 
