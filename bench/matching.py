@@ -23,19 +23,17 @@ import argparse
 import json
 import math
 import os
-import statistics
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from singleview.db import create_engine, migrate, session_factory
-from singleview.matching.bands import Band, decide_band, insufficiency
+from singleview.matching.bands import Band, insufficiency
 from singleview.matching.calibrate import Figures, Outcome, evaluate
 from singleview.matching.model import MatchModel, load_default_model, load_model
 from singleview.matching.service import match_standardised
@@ -274,7 +272,9 @@ def percentile(values: Sequence[float], share: float) -> float:
 def table(rows: Sequence[Row]) -> str:
     """The results as a markdown table."""
     lines = [
-        "| records | store | method | enquiries | held: certain | held: certain or possible | wrong-person certain | not held: certain | precision | recall | F1 | p50 ms | p95 ms | index s |",
+        "| records | store | method | enquiries | held: certain | held: certain or possible "
+        "| wrong-person certain | not held: certain | precision | recall | F1 | p50 ms | p95 ms "
+        "| index s |",
         "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
@@ -317,7 +317,8 @@ def main() -> None:
         enquiry_people = list(read_world_file(world / f"enquiries-{ORGANISATION}.jsonl"))
         enquiries = [standardise(i, p, n) for i, p, n in enquiry_people]
         print(
-            f"{len(records)} records, {len(enquiries)} enquiries read in {time.perf_counter() - started:.0f}s",
+            f"{len(records)} records, {len(enquiries)} enquiries read in "
+            f"{time.perf_counter() - started:.0f}s",
             flush=True,
         )
         for backend in args.backends:

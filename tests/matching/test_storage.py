@@ -141,7 +141,7 @@ def test_records_import_keeps_the_index_in_step_and_match_finds_the_child(
         assert found.band is Band.CERTAIN
         assert found.releasable_record_id == "C1"
         assert found.candidates_considered >= 2  # the brother was considered...
-        assert [c.record_id for c in found.candidates][0] == "C1"
+        assert found.candidates[0].record_id == "C1"
         brother = next(c for c in found.candidates if c.record_id == "C2")
         assert brother.ruled_out_of_certain  # ...and ruled out: his given name differs
         explanation = found.explanation()
