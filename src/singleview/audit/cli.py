@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from singleview.audit.prov import export_prov
 from singleview.audit.receipts import verify_receipt
 from singleview.audit.report import report_lines
-from singleview.audit.storage import AuditLog, EntryNotFoundError, LogEmptyError
+from singleview.audit.storage import AuditLog, EntryNotFoundError, LogEmptyError, stored_log_id
 from singleview.audit.verify import verify_log
 from singleview.audit.witness import WitnessError, load_partners, witness_all
 from singleview.db import create_engine
@@ -41,7 +41,7 @@ def _open(engine: Engine, log_id: str | None) -> AuditLog:
     """The log, named by ``log_id`` or by the id its latest signed head carries."""
     if log_id is None:
         try:
-            log_id = AuditLog(engine, "?").signed_tree_head().head.log_id
+            log_id = stored_log_id(engine)
         except LogEmptyError:
             typer.echo("the audit log is empty")
             raise typer.Exit(0) from None

@@ -184,6 +184,17 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def stored_log_id(engine: Engine) -> str:
+    """The log id the newest signed tree head carries, for tools opening a log by database."""
+    with engine.connect() as conn:
+        log_id = conn.execute(
+            select(AuditSignedHeadRow.log_id).order_by(AuditSignedHeadRow.tree_size.desc()).limit(1)
+        ).scalar_one_or_none()
+    if log_id is None:
+        raise LogEmptyError("the audit log has no entries yet")
+    return str(log_id)
+
+
 class AuditLog:
     """One node's audit log in its database. Reading needs only the engine; appending also
     needs the node's signing key."""
