@@ -79,24 +79,30 @@ class EnquiryPage:
     purpose: str
     case_reference: str | None
     started_at: dt.datetime
+    #: True when no partner is still being asked or holding a review.
+    complete: bool
+    #: How many partners are in each state (the history lists carry only this, no partners).
+    counts: dict[str, int] = field(default_factory=dict)
     partners: tuple[PartnerLine, ...] = ()
-    call_first: tuple[PartnerLine, ...] = field(default=())
-
-    @property
-    def complete(self) -> bool:
-        """True when no partner is still to answer."""
-        return not any(p.waiting for p in self.partners)
+    call_first: tuple[PartnerLine, ...] = ()
 
     def count(self, state: str) -> int:
         """How many partners are in ``state``."""
-        return sum(1 for p in self.partners if p.state == state)
+        return self.counts.get(state, 0)
+
+
+class CannotAskError(ValueError):
+    """The enquiry cannot be sent as asked (e.g. no agreement covers the purpose); says why."""
 
 
 class EnquiryService(Protocol):
     """What the practitioner's pages need from the exchange."""
 
     def start(self, request: EnquiryRequest) -> str:
-        """Send the enquiry to every partner; returns its id at once (answers arrive later)."""
+        """Send the enquiry to every partner; returns its id at once (answers arrive later).
+
+        Raises ``CannotAskError`` when no partner can be asked for this purpose.
+        """
         ...
 
     def get(self, enquiry_id: str) -> EnquiryPage | None:

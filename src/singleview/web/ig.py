@@ -137,6 +137,8 @@ def ig_router(pages: Pages) -> APIRouter:
             record_policies(node.sessions, [(version, f"web:{officer}")], recorded_at=node.clock())
         except PolicyVersionConflictError as error:
             return str(error)
+        if node.on_policies_changed is not None:
+            node.on_policies_changed()
         return None
 
     @router.post("/agreements/{policy_id}/new-version")
@@ -169,6 +171,8 @@ def ig_router(pages: Pages) -> APIRouter:
         record_policies(
             node.sessions, [(suspended, f"web:{signed.user.username}")], recorded_at=node.clock()
         )
+        if node.on_policies_changed is not None:
+            node.on_policies_changed()
         return RedirectResponse(f"/ig/agreements/{policy_id}?changed=suspended", status_code=303)
 
     # --- review queue -------------------------------------------------------------------------

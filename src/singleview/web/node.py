@@ -40,6 +40,8 @@ class WebNode:
     enquiries: EnquiryService | None = None
     #: The node's own policy folder, where a new version written from the pages is also kept.
     policy_folder: Path | None = None
+    #: Called after a new policy version is recorded, so the node decides with it.
+    on_policies_changed: Callable[[], None] | None = None
     #: Called after an IG officer settles a review, so the exchange can answer the requester.
     on_review_settled: Callable[[str], None] | None = None
     #: Secure cookies need HTTPS; loopback demos run over plain HTTP.

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from singleview.web.accounts import SignedIn
 from singleview.web.auth import form_of, require
-from singleview.web.enquiries import EnquiryPage, EnquiryRequest
+from singleview.web.enquiries import CannotAskError, EnquiryPage, EnquiryRequest
 from singleview.web.enquiry_form import CONSENT_ANSWERS, FIELDS, parse_enquiry_form, purposes
 from singleview.web.pages import Pages
 
@@ -58,17 +58,20 @@ def practitioner_router(pages: Pages) -> APIRouter:
             if node.enquiries is None:
                 errors["given_names"] = "This node cannot send enquiries: it has no partners set up"
             return form_page(request, signed, values, errors)
-        enquiry_id = node.enquiries.start(
-            EnquiryRequest(
-                practitioner_id=signed.user.username,
-                practitioner_role=signed.user.practitioner_role or "social-worker",
-                practitioner_name=signed.user.display_name,
-                person=fields.person,
-                purpose=fields.purpose,
-                case_reference=fields.case_reference,
-                consent=fields.consent,
+        try:
+            enquiry_id = node.enquiries.start(
+                EnquiryRequest(
+                    practitioner_id=signed.user.username,
+                    practitioner_role=signed.user.practitioner_role or "social-worker",
+                    practitioner_name=signed.user.display_name,
+                    person=fields.person,
+                    purpose=fields.purpose,
+                    case_reference=fields.case_reference,
+                    consent=fields.consent,
+                )
             )
-        )
+        except CannotAskError as error:
+            return form_page(request, signed, values, {"purpose": str(error)})
         return RedirectResponse(f"/enquiries/{enquiry_id}", status_code=303)
 
     def own_enquiry(signed: SignedIn, enquiry_id: str) -> EnquiryPage | None:

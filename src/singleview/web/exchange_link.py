@@ -1,0 +1,208 @@
+"""The pages on a running exchange node: the ``WebNode`` and ``EnquiryService`` it provides.
+
+The exchange's app factory calls ``mount_on_node(app, node)``; everything the practitioner's
+pages do goes through the exchange's public functions (``start_enquiry``, ``get_enquiry``,
+``list_enquiries``), turned here into the plain values the templates show.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from singleview.exchange.node import Node
+from singleview.exchange.requester import (
+    NothingToAskError,
+    get_enquiry,
+    list_enquiries,
+    start_enquiry,
+)
+from singleview.exchange.views import EnquirySummary, EnquiryView, PartnerView
+from singleview.governance import policy_index
+from singleview.standards.enquiry import Consent, Practitioner
+from singleview.standards.involvement import Involvement, OrganisationContact, Telecom
+from singleview.standards.person import Person
+from singleview.standards.vocabulary import load_vocabulary
+from singleview.web.app import mount
+from singleview.web.enquiries import (
+    CannotAskError,
+    Contact,
+    EnquiryPage,
+    EnquiryRequest,
+    InvolvementLine,
+    PartnerLine,
+)
+from singleview.web.frontend import FrontendMissingError
+from singleview.web.node import WebNode
+
+logger = logging.getLogger(__name__)
+
+
+def _reach(telecom: tuple[Telecom, ...]) -> tuple[str | None, str | None]:
+    phone = next((t.value for t in telecom if t.system == "phone"), None)
+    email = next((t.value for t in telecom if t.system == "email"), None)
+    return phone, email
+
+
+def _front_door(contact: OrganisationContact | None) -> Contact | None:
+    if contact is None:
+        return None
+    phone, email = _reach(contact.telecom)
+    return Contact(name=contact.name, phone=phone, email=email)
+
+
+def _label(scheme: str, code: str) -> str:
+    concept = load_vocabulary(scheme).get(code)
+    return concept.pref_label if concept else code
+
+
+def _involvement(involvement: Involvement) -> InvolvementLine:
+    start = involvement.period_start.strftime("%-d %b %Y")
+    end = involvement.period_end.strftime("%-d %b %Y") if involvement.period_end else "now"
+    contact = None
+    if involvement.professional is not None:
+        phone, email = _reach(involvement.professional.telecom)
+        contact = Contact(
+            name=involvement.professional.name,
+            role=involvement.professional.role,
+            phone=phone,
+            email=email,
+        )
+    return InvolvementLine(
+        service=_label("service-types", involvement.service_type),
+        status=involvement.status,
+        period=f"{start} to {end}",
+        team=_label("episode-types", involvement.episode_type),
+        contact=contact,
+    )
+
+
+def _partner(view: PartnerView) -> PartnerLine:
+    return PartnerLine(
+        organisation_id=view.organisation_id,
+        name=view.name,
+        state=view.state,
+        summary=view.summary,
+        involvements=tuple(_involvement(i) for i in view.involvements),
+        contact=_front_door(view.contact),
+        match_grade=view.match_grade,
+    )
+
+
+def person_label(person: Person) -> str:
+    """The person's name and date of birth, as a heading shows them."""
+    name = person.names[0]
+    shown = " ".join([*name.given_names, name.family_name]).strip() or "(no name given)"
+    if person.date_of_birth is not None:
+        shown += f", born {person.date_of_birth.date}"
+    return shown
+
+
+def enquiry_page(view: EnquiryView) -> EnquiryPage:
+    """The exchange's single view as the practitioner's pages show it."""
+    partners = tuple(_partner(p) for p in view.partners)
+    by_id = {p.organisation_id: p for p in partners}
+    return EnquiryPage(
+        enquiry_id=view.id,
+        practitioner_id=view.practitioner.id,
+        person_label=person_label(view.person),
+        purpose=_label("purposes", view.purpose),
+        case_reference=view.case_reference,
+        started_at=view.started_at,
+        complete=view.complete,
+        counts=dict(view.summary),
+        partners=partners,
+        call_first=tuple(by_id[i] for i in view.call_first if i in by_id),
+    )
+
+
+def _listed(summary: EnquirySummary, practitioner_id: str) -> EnquiryPage:
+    return EnquiryPage(
+        enquiry_id=summary.id,
+        practitioner_id=practitioner_id,
+        person_label=summary.person_name,
+        purpose=_label("purposes", summary.purpose),
+        case_reference=summary.case_reference,
+        started_at=summary.started_at,
+        complete=summary.complete,
+        counts=dict(summary.summary),
+    )
+
+
+class ExchangeEnquiries:
+    """The practitioner's pages' ``EnquiryService``, on the exchange's requester functions."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def start(self, request: EnquiryRequest) -> str:
+        """Ask every partner a policy covers; ``CannotAskError`` when there is nobody to ask."""
+        consent = None
+        if request.consent is not None:
+            consent = Consent(status=request.consent, scope=(request.purpose,))
+        try:
+            return start_enquiry(
+                self.node,
+                practitioner=Practitioner(
+                    identifier=request.practitioner_id,
+                    name=request.practitioner_name,
+                    role=request.practitioner_role,
+                ),
+                person=request.person,
+                purpose=request.purpose,
+                case_reference=request.case_reference,
+                consent=consent,
+            )
+        except NothingToAskError as error:
+            raise CannotAskError(
+                "No partner can be asked for this purpose: no agreement here covers it"
+            ) from error
+
+    def get(self, enquiry_id: str) -> EnquiryPage | None:
+        """The single view so far."""
+        view = get_enquiry(self.node, enquiry_id)
+        return None if view is None else enquiry_page(view)
+
+    def list_for(self, practitioner_id: str) -> list[EnquiryPage]:
+        """The practitioner's enquiries, newest first."""
+        return [_listed(s, practitioner_id) for s in list_enquiries(self.node, practitioner_id)]
+
+
+def web_node(node: Node) -> WebNode:
+    """The pages' view of an exchange node."""
+    me = None
+    try:
+        me = node.register.current().find(node.organisation_id)
+    except Exception:  # a node without a usable register still serves its sign-in page
+        logger.warning("no usable register yet: the pages show the node's id, not its name")
+
+    def reload_policies() -> None:
+        # This worker decides with the new version at once; other workers on restart.
+        node.policies = policy_index(node.sessions)
+
+    return WebNode(
+        organisation_id=node.organisation_id,
+        organisation_name=me.name if me else node.organisation_id,
+        engine=node.engine,
+        sessions=node.sessions,
+        audit_log=node.audit,
+        audit_public_keys={node.key.kid: node.key.private_key.public_key()},
+        register=node.register,
+        enquiries=ExchangeEnquiries(node),
+        policy_folder=node.config.policies,
+        on_policies_changed=reload_policies,
+        secure_cookies=node.config.public_base_url.startswith("https://"),
+    )
+
+
+def mount_on_node(app: FastAPI, node: Node) -> None:
+    """Serve the web pages from an exchange node's app.
+
+    Without GOV.UK Frontend installed (``npm ci``) the node still answers enquiries; it only
+    serves no pages, and says so in its log.
+    """
+    try:
+        mount(app, web_node(node))
+    except FrontendMissingError as error:
+        logger.warning("web pages not served: %s", error)

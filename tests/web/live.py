@@ -1,0 +1,108 @@
+"""A live network for the browser tests: five real node processes with the pages mounted.
+
+Built from the exchange tests' small hand-made area (``tests.exchange.world``), each node with
+one account per role, every node started with ``singleview node serve`` on loopback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from singleview.db import create_engine, session_factory
+from singleview.exchange.network import Network, build_network
+from singleview.web import demo_accounts
+from tests.exchange import world
+
+PASSWORD = "demo password for tests"
+ORGANISATIONS = ("council-csc", "police", "nhs-trust", "academy-trust", "youth-justice")
+SERVE = "from singleview.cli import app; app()"
+
+
+def free_ports(count: int) -> list[int]:
+    """Loopback ports free right now."""
+    sockets = []
+    try:
+        for _ in range(count):
+            probe = socket.socket()
+            probe.bind(("127.0.0.1", 0))
+            sockets.append(probe)
+        return [probe.getsockname()[1] for probe in sockets]
+    finally:
+        for probe in sockets:
+            probe.close()
+
+
+@dataclass
+class LiveNetwork:
+    """The running network: each node's base URL."""
+
+    network: Network
+    endpoints: dict[str, str]
+
+
+def build(folder: Path) -> Network:
+    """The network on disk, with the demo accounts on every node."""
+    ports = dict(zip(ORGANISATIONS, free_ports(len(ORGANISATIONS)), strict=True))
+    network = build_network(
+        folder, world.specs(ports), world.records(), deadline=3.0, review_poll_seconds=0.5
+    )
+    for organisation_id in network.configs:
+        engine = create_engine(f"sqlite:///{folder / organisation_id / 'node.db'}")
+        demo_accounts(session_factory(engine), dt.datetime.now(dt.UTC), password=PASSWORD)
+        engine.dispose()
+    return network
+
+
+@contextlib.contextmanager
+def running(network: Network, timeout: float = 120.0) -> Iterator[LiveNetwork]:
+    """Start every node as its own process; stop them (and only them) afterwards."""
+    processes: list[subprocess.Popen[bytes]] = []
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    try:
+        for config in network.configs.values():
+            log = (config.parent / "node.log").open("wb")
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-c", SERVE, "node", "serve", "--config", str(config)],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                )
+            )
+        give_up = time.monotonic() + timeout
+        pending = dict(network.endpoints)
+        while pending:
+            for organisation_id, endpoint in list(pending.items()):
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    if httpx.get(f"{endpoint}/health", timeout=1.0).json().get("registerUsable"):
+                        del pending[organisation_id]
+            for process, config in zip(processes, network.configs.values(), strict=True):
+                if process.poll() is not None:
+                    log_text = (config.parent / "node.log").read_text(errors="replace")
+                    raise RuntimeError(f"node {config.parent.name} exited:\n{log_text[-3000:]}")
+            if pending and time.monotonic() > give_up:
+                raise RuntimeError(f"nodes did not start: {', '.join(pending)}")
+            time.sleep(0.3)
+        yield LiveNetwork(network, dict(network.endpoints))
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -1,0 +1,124 @@
+"""Insights and alerts counted from audit entries; charts drawn with their numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from singleview.audit import AuditEntry, LoggedEntry
+from singleview.web.charts import Chart, Series, bar_chart_svg
+from singleview.web.insights import answer_times, insight_charts, unusual_volumes
+
+NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+
+
+def logged(
+    index: int,
+    kind: str,
+    *,
+    requester: str = "council",
+    responder: str = "police",
+    practitioner: str = "sw-1",
+    at: dt.datetime = NOW,
+    request: str = "r1",
+    purpose: str = "s47-enquiry",
+    outcome: str | None = None,
+) -> LoggedEntry:
+    entry = {
+        "kind": kind,
+        "requestId": request,
+        "requesterOrgId": requester,
+        "responderOrgId": responder,
+        "practitioner": {"id": practitioner, "role": "social-worker"},
+        "purpose": purpose,
+        "occurredAt": at.isoformat(),
+    }
+    if outcome:
+        entry["decision"] = {"outcome": outcome}
+    return LoggedEntry(index=index, logged_at=at, entry=AuditEntry.model_validate(entry))
+
+
+def test_answer_time_pairs_an_enquiry_with_its_answer() -> None:
+    entries = [
+        logged(0, "enquiry-received", at=NOW),
+        logged(1, "answer-sent", at=NOW + dt.timedelta(milliseconds=250), outcome="PERMIT"),
+        logged(2, "enquiry-received", request="r2", at=NOW),  # never answered
+    ]
+    assert answer_times(entries) == [250.0]
+
+
+def test_charts_count_by_purpose_partner_outcome_and_time() -> None:
+    entries = [
+        logged(0, "enquiry-received", requester="council", at=NOW),
+        logged(1, "answer-sent", requester="council", at=NOW, outcome="PERMIT"),
+        logged(
+            2,
+            "enquiry-received",
+            requester="school",
+            request="r2",
+            purpose="early-help",
+            at=NOW - dt.timedelta(days=1),
+        ),
+        logged(
+            3,
+            "answer-sent",
+            requester="school",
+            request="r2",
+            outcome="REVIEW",
+            at=NOW - dt.timedelta(days=1) + dt.timedelta(seconds=3),
+        ),
+        logged(4, "enquiry-received", request="old", at=NOW - dt.timedelta(days=40)),
+    ]
+    by_purpose, by_partner, outcome, times = insight_charts(entries, "police", NOW.date())
+    assert {s.name: sum(s.values) for s in by_purpose.series} == {
+        "s47-enquiry": 1.0,
+        "early-help": 1.0,
+    }
+    assert {s.name: sum(s.values) for s in by_partner.series} == {"council": 1.0, "school": 1.0}
+    assert {s.name: s.values for s in outcome.series} == {
+        "PERMIT": (1.0, 0.0),
+        "REVIEW": (1.0, 0.0),
+    }
+    assert dict(zip(times.categories, times.series[0].values, strict=True)) == {
+        "under 0.1 s": 1.0,
+        "0.1 to 0.5 s": 0.0,
+        "0.5 to 2 s": 0.0,
+        "2 to 10 s": 1.0,
+        "10 s to 1 min": 0.0,
+        "over 1 min": 0.0,
+    }
+
+
+def test_one_organisation_far_above_its_peers_raises_an_alert() -> None:
+    entries = [
+        logged(
+            i, "enquiry-received", requester="council", practitioner=f"sw-{i % 3}", request=f"c{i}"
+        )
+        for i in range(30)
+    ]
+    entries += [
+        logged(100 + i, "enquiry-received", requester="school", request=f"s{i}") for i in range(2)
+    ]
+    entries += [
+        logged(200 + i, "enquiry-received", requester="police-b", request=f"p{i}") for i in range(3)
+    ]
+    alerts = unusual_volumes(entries, NOW + dt.timedelta(minutes=1))
+    assert [(a.kind, a.who, a.count) for a in alerts] == [("organisation", "council", 30)]
+
+
+def test_a_busy_day_for_everyone_raises_nothing() -> None:
+    entries = [
+        logged(
+            i, "enquiry-received", requester=org, practitioner=f"{org}-{i % 5}", request=f"{org}{i}"
+        )
+        for org in ("a", "b", "c")
+        for i in range(20)
+    ]
+    assert unusual_volumes(entries, NOW + dt.timedelta(minutes=1)) == []
+
+
+def test_chart_is_an_image_with_a_title_and_a_bar_per_value() -> None:
+    chart = Chart("c", "Enquiries <by> day", ("Mon", "Tue"), (Series("x", (1.0, 3.0)),))
+    svg = bar_chart_svg(chart)
+    assert svg.startswith('<svg class="sv-chart" role="img" aria-labelledby="c-title"')
+    assert '<title id="c-title">Enquiries &lt;by&gt; day</title>' in svg
+    assert svg.count("<rect") == 2
