@@ -1,0 +1,529 @@
+"""Benchmark the exchange on this machine: one node under load, a 50-partner fan-out, a silence.
+
+    uv run python bench/exchange.py [--records 100000] [--requests 2000] [--concurrency 16]
+        [--workers 2] [--partners 50] [--per-process 10] [--fanouts 30] [--work-dir DIR]
+
+1. **One node** (SQLite, ``singleview node serve --workers N``) holding ``--records`` people.
+   A load generator (asyncio + httpx, bounded concurrency, a bounded number of requests) sends
+   signed s47 enquiries, half about people the node holds; each one is authenticated, decided,
+   matched, logged in the audit log and answered signed with a receipt. Its peer, measured in
+   the same run with the same generator and the same number of workers: a trivial FastAPI
+   endpoint that reads the body and returns a small JSON object.
+2. **Fan-out**: ``--partners`` real partner nodes, ``--per-process`` nodes per process (each
+   node its own uvicorn server on its own port; 50 processes would not fit on two cores), each
+   holding a small synthetic record set. A requester node asks all of them ``--fanouts`` times,
+   one enquiry after another; the time is from ``start_enquiry`` to every answer verified,
+   stored and logged on the requester side.
+3. **A silent partner**: a partner that accepts the connection and never answers, beside one
+   real partner, with a 1 s deadline: what an enquiry costs while its circuit is closed, and
+   after the breaker has opened.
+
+Prints markdown tables. The load generator runs on the same two cores as the servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+import yaml
+from fastapi import FastAPI, Request
+
+#: The trivial peer, served by ``uvicorn --app-dir bench exchange:trivial_app``.
+trivial_app = FastAPI()
+
+
+@trivial_app.post("/ping")
+async def ping(request: Request) -> dict[str, Any]:
+    """Read the body and answer a small JSON object: the floor of any FastAPI endpoint."""
+    body = await request.body()
+    return {"ok": True, "received": len(body)}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def wait_for(url: str, timeout: float = 300.0) -> None:
+    give_up = time.monotonic() + timeout
+    while time.monotonic() < give_up:
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def set_base_url(config: Path, port: int) -> None:
+    """Point a built node's configuration at a fresh port (its signed URIs use it)."""
+    data = yaml.safe_load(config.read_text())
+    data["public_base_url"] = f"http://127.0.0.1:{port}"
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def node_process(config: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-c",
+        "from singleview.cli import app; app()",
+        "node",
+        "serve",
+        "--config",
+        str(config),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+# --- 1. one node under load ----------------------------------------------------------------
+
+
+def build_single(folder: Path, records: int) -> None:
+    from singleview.exchange.network import NodeSpec, build_network
+    from singleview.records.models import StoredPerson
+    from singleview.records.synth import generate
+    from singleview.standards.involvement import OrganisationContact
+
+    marker = folder / f"built-{records}"
+    if marker.exists():
+        return
+    if folder.exists():
+        import shutil
+
+        shutil.rmtree(folder)
+    started = time.perf_counter()
+    world = generate(
+        seed=11, people=records, organisations=["nhs-trust"], enquiries_per_organisation=0
+    )
+    involvements = {r.person_id: r.involvements for r in world.records.get("nhs-trust", [])}
+    people = [
+        StoredPerson(
+            record_id=entry.person_id,
+            person=entry.person,
+            involvements=involvements.get(entry.person_id, ()),
+        )
+        for entry in world.population
+    ]
+    specs = [
+        NodeSpec(
+            "council-csc",
+            "Council",
+            "local-authority-childrens-social-care",
+            ("childrens-social-care",),
+            1,
+        ),
+        NodeSpec(
+            "nhs-trust",
+            "NHS Trust",
+            "nhs-trust",
+            ("health-visiting",),
+            2,
+            contact=OrganisationContact(name="NHS Trust safeguarding"),
+        ),
+    ]
+    build_network(folder, specs, {"nhs-trust": people})
+    (folder / "enquiries.json").write_text(
+        json.dumps(
+            [e.person.model_dump(mode="json", by_alias=True) for e in world.population[:200]]
+        )
+    )
+    marker.write_text(f"{time.perf_counter() - started:.0f} s\n")
+
+
+def enquiry_bodies(folder: Path) -> list[bytes]:
+    """400 s47 enquiry bodies: 200 about people the node holds, 200 about strangers."""
+    from singleview.records.synth import generate
+    from singleview.standards.enquiry import Enquiry
+    from singleview.standards.fhir import enquiry_to_parameters, to_json
+
+    held = json.loads((folder / "enquiries.json").read_text())
+    strangers = [
+        e.person.model_dump(mode="json", by_alias=True)
+        for e in generate(
+            seed=99, people=200, organisations=["nhs-trust"], enquiries_per_organisation=0
+        ).population
+    ]
+    bodies = []
+    for number, person in enumerate(held + strangers):
+        enquiry = Enquiry.model_validate(
+            {
+                "subject": person,
+                "request_id": f"bench-{number}",
+                "date_stamp": dt.datetime.now(dt.UTC),
+                "requester": "council-csc",
+                "practitioner": {"identifier": "sw-1", "name": "Alex", "role": "social-worker"},
+                "asserted_purpose": "s47-enquiry",
+                "case_reference": "S47-BENCH",
+            }
+        )
+        bodies.append(json.dumps(to_json(enquiry_to_parameters(enquiry))).encode())
+    random.Random(5).shuffle(bodies)
+    return bodies
+
+
+async def load(
+    url: str, bodies: list[bytes], requests: int, concurrency: int, sign: Any
+) -> dict[str, Any]:
+    """Send ``requests`` POSTs, ``concurrency`` at a time; latency of each, and throughput."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    counter = iter(range(requests))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=60.0) as client:
+
+        async def worker() -> None:
+            for number in counter:
+                body = bodies[number % len(bodies)]
+                headers = {"Content-Type": "application/fhir+json", **sign(url, body)}
+                started = time.perf_counter()
+                response = await client.post(url, content=body, headers=headers)
+                latencies.append((time.perf_counter() - started) * 1000)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - started
+    return {
+        "requests": requests,
+        "per_second": requests / wall,
+        "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95),
+        "statuses": statuses,
+    }
+
+
+def bench_single(args: argparse.Namespace) -> list[str]:
+    from singleview.trust.keys import load_signing_key
+    from singleview.trust.signing import SIGNATURE_HEADER, sign_request
+
+    folder = args.work_dir / "single"
+    started = time.perf_counter()
+    build_single(folder, args.records)
+    print(f"single node built/reused in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    config = folder / "nhs-trust" / "node.yaml"
+    node_port, trivial_port = free_port(), free_port()
+    set_base_url(config, node_port)
+    key_file = next((folder / "council-csc" / "keys").glob("*.key.json"))
+    key = load_signing_key(key_file)
+
+    def signed(url: str, body: bytes) -> dict[str, str]:
+        token = sign_request(
+            key, issuer="council-csc", audience="nhs-trust", method="POST", uri=url, body=body
+        ).token
+        return {SIGNATURE_HEADER: token}
+
+    def unsigned(url: str, body: bytes) -> dict[str, str]:
+        return {}
+
+    bodies = enquiry_bodies(folder)
+    trivial = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(Path(__file__).parent),
+            "exchange:trivial_app",
+            "--port",
+            str(trivial_port),
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    node = node_process(config, node_port, args.workers)
+    rows = []
+    try:
+        wait_for(f"http://127.0.0.1:{node_port}/health")
+        wait_for(f"http://127.0.0.1:{trivial_port}/docs")
+        node_url = f"http://127.0.0.1:{node_port}/fhir/Patient/$person-info-query"
+        trivial_url = f"http://127.0.0.1:{trivial_port}/ping"
+        # Warm both up (imports, caches, connection pools) before measuring.
+        asyncio.run(load(node_url, bodies, 100, args.concurrency, signed))
+        asyncio.run(load(trivial_url, bodies, 100, args.concurrency, unsigned))
+        for name, url, sign in (
+            (f"singleview node, $person-info-query ({args.records:,} records)", node_url, signed),
+            ("trivial FastAPI endpoint (peer)", trivial_url, unsigned),
+        ):
+            result = asyncio.run(load(url, bodies, args.requests, args.concurrency, sign))
+            codes = ", ".join(f"{k}: {v}" for k, v in sorted(result["statuses"].items()))
+            rows.append(
+                f"| {name} | {args.workers} | {args.concurrency} | {result['requests']} | "
+                f"{result['per_second']:.0f} | {result['p50']:.1f} | {result['p95']:.1f} | "
+                f"{codes} |"
+            )
+    finally:
+        stop([node, trivial])
+    return [
+        "| server | workers | concurrency | requests | per second | p50 ms | p95 ms | statuses |",
+        "|---|---|---|---|---|---|---|---|",
+        *rows,
+    ]
+
+
+# --- 2 and 3. fan-out ----------------------------------------------------------------------
+
+
+async def host_nodes(configs: list[str]) -> None:
+    """Serve several nodes in this one process, each on its own port (``--host-nodes``)."""
+    from singleview.exchange.app import create_app
+    from singleview.exchange.node import open_node_from_file
+
+    servers = []
+    for config in configs:
+        node = open_node_from_file(Path(config))
+        port = int(node.config.public_base_url.rsplit(":", 1)[1])
+        app = create_app(node, manage_node=False)
+        servers.append(
+            uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        )
+    await asyncio.gather(*(server.serve() for server in servers))
+
+
+async def silent_partner(port: int) -> None:
+    """Accept connections, read whatever comes, never answer."""
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await reader.read(65536):
+            pass
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", port)
+    async with server:
+        await server.serve_forever()
+
+
+def small_records() -> dict[str, Any]:
+    from singleview.records.models import StoredPerson
+    from singleview.records.synth import generate
+
+    world = generate(
+        seed=21, people=2000, organisations=["nhs-trust"], enquiries_per_organisation=0
+    )
+    people = [
+        StoredPerson(record_id=r.record_id, person=r.person, involvements=r.involvements)
+        for r in world.records["nhs-trust"]
+    ]
+    return {"people": people, "asked": world.records["nhs-trust"][0].person}
+
+
+def fan_out_network(folder: Path, partners: int, silent: bool) -> tuple[Any, Any]:
+    from singleview.exchange.network import NodeSpec, build_network
+    from singleview.standards.involvement import OrganisationContact
+
+    if folder.exists():
+        import shutil
+
+        shutil.rmtree(folder)
+    data = small_records()
+    specs = [
+        NodeSpec(
+            "council-csc",
+            "Council",
+            "local-authority-childrens-social-care",
+            ("childrens-social-care",),
+            free_port(),
+        )
+    ]
+    records = {}
+    for number in range(partners):
+        org = f"partner-{number:02d}"
+        specs.append(
+            NodeSpec(
+                org,
+                f"Partner {number}",
+                "nhs-trust",
+                ("health-visiting",),
+                free_port(),
+                contact=OrganisationContact(name=f"Partner {number}"),
+            )
+        )
+        records[org] = data["people"]
+    if silent:
+        specs.append(NodeSpec("silent", "Silent partner", "school", ("education",), free_port()))
+    network = build_network(folder, specs, records, deadline=1.0 if silent else 5.0)
+    return network, data["asked"]
+
+
+def time_enquiries(
+    network: Any, person: Any, count: int
+) -> list[tuple[float, dict[str, int], str]]:
+    from singleview.exchange.node import open_node_from_file
+    from singleview.exchange.requester import (
+        get_enquiry,
+        start_enquiry,
+        stop_background,
+        wait_for_enquiry,
+    )
+    from singleview.standards.enquiry import Practitioner
+
+    node = open_node_from_file(network.configs["council-csc"])
+    who = Practitioner(identifier="sw-1", name="Alex", role="social-worker")
+    out = []
+    try:
+        for _ in range(count):
+            started = time.perf_counter()
+            enquiry_id = start_enquiry(
+                node, practitioner=who, person=person, purpose="s47-enquiry", case_reference="S47-B"
+            )
+            wait_for_enquiry(node, enquiry_id)
+            elapsed = (time.perf_counter() - started) * 1000
+            view = get_enquiry(node, enquiry_id)
+            assert view is not None
+            problems = [p.problem for p in view.partners if p.problem]
+            out.append((elapsed, view.summary, "; ".join(problems)))
+    finally:
+        stop_background(node)
+        node.close()
+    return out
+
+
+def host_processes(
+    network: Any, names: list[str], per_process: int
+) -> list[subprocess.Popen[bytes]]:
+    processes = []
+    for start in range(0, len(names), per_process):
+        configs = [str(network.configs[name]) for name in names[start : start + per_process]]
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, __file__, "--host-nodes", *configs],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+    for name in names:
+        wait_for(f"{network.endpoints[name]}/health")
+    return processes
+
+
+def bench_fan_out(args: argparse.Namespace) -> list[str]:
+    network, person = fan_out_network(args.work_dir / "fanout", args.partners, silent=False)
+    names = [n for n in network.configs if n != "council-csc"]
+    processes = host_processes(network, names, args.per_process)
+    try:
+        time_enquiries(network, person, 3)  # warm-up: connections, imports, caches
+        timings = time_enquiries(network, person, args.fanouts)
+    finally:
+        stop(processes)
+    values = [t for t, _, _ in timings]
+    summary = timings[-1][1]
+    return [
+        "| partners | processes | enquiries | p50 ms | p95 ms | max ms | last single view |",
+        "|---|---|---|---|---|---|---|",
+        f"| {args.partners} | {len(processes)} | {len(values)} | "
+        f"{percentile(values, 0.5):.0f} | {percentile(values, 0.95):.0f} | {max(values):.0f} | "
+        f"{', '.join(f'{k}: {v}' for k, v in sorted(summary.items()))} |",
+    ]
+
+
+def bench_silent(args: argparse.Namespace) -> list[str]:
+    network, person = fan_out_network(args.work_dir / "silent", 1, silent=True)
+    silent_port = int(network.endpoints["silent"].rsplit(":", 1)[1])
+    processes = host_processes(network, ["partner-00"], 1)
+    processes.append(
+        subprocess.Popen(
+            [sys.executable, __file__, "--silent", str(silent_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
+    give_up = time.monotonic() + 120
+    while socket.socket().connect_ex(("127.0.0.1", silent_port)) != 0:
+        if time.monotonic() > give_up:
+            raise RuntimeError("the silent partner did not start")
+        time.sleep(0.2)
+    try:
+        timings = time_enquiries(network, person, 6)
+    finally:
+        stop(processes)
+    rows = [
+        "| enquiry | deadline s | total ms | single view | why the silent partner gave nothing |",
+        "|---|---|---|---|---|",
+    ]
+    for number, (elapsed, summary, problems) in enumerate(timings, 1):
+        states = ", ".join(f"{k}: {v}" for k, v in sorted(summary.items()))
+        rows.append(f"| {number} | 1.0 | {elapsed:.0f} | {states} | {problems} |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--partners", type=int, default=50)
+    parser.add_argument("--per-process", type=int, default=10)
+    parser.add_argument("--fanouts", type=int, default=30)
+    parser.add_argument("--work-dir", type=Path, default=Path("var/bench-exchange"))
+    parser.add_argument("--only", choices=["single", "fanout", "silent"], default=None)
+    parser.add_argument("--host-nodes", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--silent", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.host_nodes:
+        asyncio.run(host_nodes(args.host_nodes))
+        return
+    if args.silent:
+        asyncio.run(silent_partner(args.silent))
+        return
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    print(
+        f"# Exchange benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n"
+    )
+    if args.only in (None, "single"):
+        print("## One node under load\n")
+        print("\n".join(bench_single(args)) + "\n")
+    if args.only in (None, "fanout"):
+        print(f"## Fan-out to {args.partners} partners\n")
+        print("\n".join(bench_fan_out(args)) + "\n")
+    if args.only in (None, "silent"):
+        print("## A silent partner (1 s deadline; the breaker opens after 3 failures)\n")
+        print("\n".join(bench_silent(args)) + "\n")
+
+
+if __name__ == "__main__":
+    main()
