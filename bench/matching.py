@@ -382,6 +382,11 @@ def main() -> None:
         print(table(rows[-1:]), flush=True)
     print()
     print(table(rows))
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"\nmodel trained at {model.trained_on.get('trainedAt')}; load average {load} "
+        f"on {os.cpu_count()} cores at the end of the run"
+    )
 
 
 if __name__ == "__main__":

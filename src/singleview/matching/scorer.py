@@ -170,15 +170,19 @@ def _shown(value: Any) -> str | None:
 
 
 def _compare(
-    comparison: Comparison, left: StandardisedPerson, right: StandardisedPerson, model: MatchModel
+    comparison: Comparison,
+    left: StandardisedPerson,
+    right: StandardisedPerson,
+    model: MatchModel,
+    show_values: bool,
 ) -> Contribution:
     for level in comparison.levels:
         if level_holds(level, left, right):
             return Contribution(
                 comparison=comparison.name,
                 level=level.label,
-                enquiry_value=_shown_value(left, comparison),
-                record_value=_shown_value(right, comparison),
+                enquiry_value=_shown_value(left, comparison) if show_values else None,
+                record_value=_shown_value(right, comparison) if show_values else None,
                 match_weight=_level_weight(level),
                 tf_adjustment=_tf_adjustment(level, left, right, model),
                 rules_out_certain=level.rules_out_certain,
@@ -194,12 +198,22 @@ def probability_from_weight(weight: float) -> float:
 
 
 def score_pair(
-    model: MatchModel, enquiry: StandardisedPerson, record: StandardisedPerson
+    model: MatchModel,
+    enquiry: StandardisedPerson,
+    record: StandardisedPerson,
+    *,
+    show_values: bool = False,
 ) -> PairScore:
-    """Score one enquiry-record pair with ``model``; the enquiry is the left-hand record."""
+    """Score one enquiry-record pair with ``model``; the enquiry is the left-hand record.
+
+    ``show_values`` keeps the compared values in each contribution, for the explanation
+    (left out when scoring many candidates, because formatting them costs more than scoring).
+    """
     prior = model.probability_two_random_records_match
     prior_weight = math.log2(prior / (1.0 - prior))
-    contributions = tuple(_compare(c, enquiry, record, model) for c in model.comparisons)
+    contributions = tuple(
+        _compare(c, enquiry, record, model, show_values) for c in model.comparisons
+    )
     weight = prior_weight + sum(c.total for c in contributions)
     return PairScore(
         record_id=record.record_id,

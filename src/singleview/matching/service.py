@@ -53,7 +53,10 @@ def match_standardised(
         key=lambda s: (-s.probability, s.record_id),
     )
     band = decide_band([(s.probability, bool(s.blocks_certain)) for s in scores], model.thresholds)
-    best = scores[0] if scores else None
+    by_id = {record.record_id: record for record in candidates}
+    best = (
+        score_pair(model, enquiry, by_id[scores[0].record_id], show_values=True) if scores else None
+    )
     return MatchResult(
         band=band,
         best_record_id=best.record_id if best and band is not Band.NO_MATCH else None,
