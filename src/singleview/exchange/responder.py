@@ -43,6 +43,7 @@ from singleview.standards.answer import Answer
 from singleview.standards.enquiry import Enquiry
 from singleview.standards.fhir import answer_to_parameters, refusal_outcome, to_json
 from singleview.standards.organisation import Organisation
+from singleview.standards.receipt import Receipt
 
 #: Seconds a requester is asked to wait between polls of a held enquiry.
 RETRY_AFTER_SECONDS = 10
@@ -255,8 +256,19 @@ def _release(
         **extra,
     )
     receipt = node.audit.append(entry)
-    final = answer.model_copy(update={"receipt": receipt})
-    return Reply(200, to_json(answer_to_parameters(final)))
+    return Reply(200, with_receipt(unsigned, receipt))
+
+
+def with_receipt(parameters: dict[str, Any], receipt: Receipt) -> dict[str, Any]:
+    """The answer Parameters with the receipt parameter added last.
+
+    The answer is built once, before logging (its digest goes into the log entry), so the
+    receipt is appended to that JSON rather than building the whole answer a second time.
+    The digest in the log is therefore over exactly the answer minus its ``receipt``.
+    """
+    receipt_only = to_json(answer_to_parameters(Answer(match=False, receipt=receipt)))
+    added = [p for p in receipt_only["parameter"] if p.get("name") == "receipt"]
+    return {**parameters, "parameter": [*parameters["parameter"], *added]}
 
 
 def answer_enquiry(
