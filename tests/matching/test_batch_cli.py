@@ -112,3 +112,24 @@ def test_batch_names_a_broken_model_file(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code != 0
     assert "model.json" in result.output
+
+
+def test_calibrate_writes_measured_thresholds_into_the_model(tmp_path: Path) -> None:
+    from singleview.matching.model import default_model_path, load_model
+    from singleview.records.synth import write_synthetic
+
+    world = tmp_path / "world"
+    write_synthetic(world, 505, 1500, ["council-csc", "police"], None, None, 100)
+    out = tmp_path / "calibrated.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "match", "calibrate", "--synthetic", str(world),
+            "--model", str(default_model_path()), "--out", str(out),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "wrong-person certain 0" in result.output
+    calibrated = load_model(out)
+    assert "labelled synthetic enquiries" in calibrated.thresholds.how_set
+    assert calibrated.comparisons == load_model(default_model_path()).comparisons
