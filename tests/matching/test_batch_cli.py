@@ -133,3 +133,29 @@ def test_calibrate_writes_measured_thresholds_into_the_model(tmp_path: Path) -> 
     calibrated = load_model(out)
     assert "labelled synthetic enquiries" in calibrated.thresholds.how_set
     assert calibrated.comparisons == load_model(default_model_path()).comparisons
+
+
+def test_batch_reads_the_csv_import_columns(tmp_path: Path) -> None:
+    records = tmp_path / "records.csv"
+    records.write_text(
+        "record_id,nhs_number,family_name,given_names,date_of_birth,sex,address_line1,postcode\n"
+        "C1,,Nowak,Olivia,2016-05-04,2,1 High Street,LS6 1AB\n"
+        "C2,,Khan,Amir,2011-11-30,1,2 Low Street,BD4 8XN\n",
+        "utf-8",
+    )
+    enquiries = tmp_path / "enquiries.csv"
+    enquiries.write_text(
+        "record_id,family_name,given_names,date_of_birth,postcode\n"
+        "E1,NOWAK,Livvy,2016-04-05,ls61ab\n"
+        "E2,Khan,,,\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(
+        app,
+        ["match", "batch", "--records", str(records), "--enquiries", str(enquiries), "--out", "-"],
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["enquiry_id"]: r for r in csv.DictReader(result.stdout.splitlines())}
+    assert rows["E1"]["best_record_id"] == "C1"
+    assert rows["E1"]["band"] == "certain"
+    assert rows["E2"]["band"] == "insufficient"
