@@ -40,6 +40,7 @@ from singleview.records.synth.world import SyntheticWorld
 from singleview.standards.enquiry import Practitioner
 from singleview.standards.involvement import Involvement, OrganisationContact, Telecom
 from singleview.standards.person import Person
+from singleview.web.exchange_link import demo_network_accounts, demo_sign_in_text
 
 #: Register id of each node, from the synthetic world's organisation keys.
 NODES = ("council-csc", "police", "nhs-trust", "academy-trust", "youth-justice")
@@ -250,12 +251,14 @@ def run(folder: Path, people: int = 3000, seed: int = 7) -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     console.print(f"building the demo network in {folder} ({people} synthetic people) ...")
     network, child = build(folder, people, seed)
+    accounts = demo_network_accounts(network.configs)
     with running(network):
         console.print("every node is up; the council asks every partner (s47) ...\n")
         example_enquiry(network, child)
         console.print("\nThe network keeps running. Nodes:")
         for organisation_id, endpoint in network.endpoints.items():
             console.print(f"  {organisation_id:<14} {endpoint}/docs   (metadata: /fhir/metadata)")
+        console.print("\n" + demo_sign_in_text(network.endpoints, accounts), markup=False)
         token = network.api_token
         console.print(
             "\nAsk again from the council's node, e.g.\n"

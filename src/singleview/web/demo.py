@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from singleview.web.accounts import Role, add_user, list_users
+from singleview.web.accounts import ROLE_NAMES, Role, add_user, list_users
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,11 @@ class DemoAccount:
     display_name: str
     role: Role
     password: str
+
+    @property
+    def role_name(self) -> str:
+        """The role in words."""
+        return ROLE_NAMES[self.role]
 
 
 _PEOPLE: tuple[tuple[str, str, Role, str | None], ...] = (

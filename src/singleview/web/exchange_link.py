@@ -7,10 +7,16 @@ pages do goes through the exchange's public functions (``start_enquiry``, ``get_
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from fastapi import FastAPI
 
+from singleview.db import create_engine, session_factory
+from singleview.exchange.config import load_config
 from singleview.exchange.node import Node
 from singleview.exchange.requester import (
     NothingToAskError,
@@ -25,6 +31,7 @@ from singleview.standards.involvement import Involvement, OrganisationContact, T
 from singleview.standards.person import Person
 from singleview.standards.vocabulary import load_vocabulary
 from singleview.web.app import mount
+from singleview.web.demo import DemoAccount, demo_accounts
 from singleview.web.enquiries import (
     CannotAskError,
     Contact,
@@ -206,3 +213,28 @@ def mount_on_node(app: FastAPI, node: Node) -> None:
         mount(app, web_node(node))
     except FrontendMissingError as error:
         logger.warning("web pages not served: %s", error)
+
+
+def demo_network_accounts(configs: Mapping[str, Path]) -> list[DemoAccount]:
+    """One account per role on every node of a demo network, sharing one fresh password."""
+    password = secrets.token_urlsafe(9)
+    made: list[DemoAccount] = []
+    for config in configs.values():
+        engine = create_engine(load_config(config).database_url)
+        try:
+            made = demo_accounts(session_factory(engine), dt.datetime.now(dt.UTC), password)
+        finally:
+            engine.dispose()
+    return made
+
+
+def demo_sign_in_text(endpoints: Mapping[str, str], accounts: Sequence[DemoAccount]) -> str:
+    """What the demo prints so a person can try the pages: where, and as whom."""
+    lines = ["Web pages (every node has the same three accounts):"]
+    lines += [
+        f"  {organisation_id:<14} {url}/sign-in" for organisation_id, url in endpoints.items()
+    ]
+    lines += [
+        f"  {a.role_name:<32} username {a.username:<13} password {a.password}" for a in accounts
+    ]
+    return "\n".join(lines)
