@@ -194,3 +194,17 @@ def test_the_shipped_model_says_how_its_thresholds_were_set() -> None:
     assert model.thresholds.possible <= model.thresholds.certain
     assert replace(model, trained_on={}).trained_on == {}
     assert "Splink" in model.trained_on["method"]
+
+
+def test_the_request_path_never_imports_splink() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, singleview.matching.service, singleview.matching.batch, "
+        "singleview.matching.cli; print('splink' in sys.modules or 'duckdb' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
