@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -24,9 +25,14 @@ from singleview.exchange.config import NodeConfig
 from singleview.governance import PolicyIndex, load_node_policies, policy_index
 from singleview.governance.models import LocalRules
 from singleview.matching.model import MatchModel, load_default_model, load_model
+from singleview.records.service import organisation_contact
+from singleview.standards.involvement import OrganisationContact
 from singleview.trust.cache import RegisterCache
 from singleview.trust.keys import SigningKey, load_signing_key
 from singleview.trust.register import read_anchor
+
+#: Seconds a worker keeps its copy of the organisation's contact details.
+CONTACT_TTL = 30.0
 
 
 @dataclass
@@ -42,6 +48,8 @@ class Node:
     model: MatchModel
     audit: AuditLog
     subject_secret: bytes
+    _contact: OrganisationContact | None = field(default=None, repr=False)
+    _contact_read_at: float | None = field(default=None, repr=False)
 
     @property
     def organisation_id(self) -> str:
@@ -52,6 +60,19 @@ class Node:
     def local_rules(self) -> LocalRules:
         """The node's suppressions."""
         return self.config.local_rules
+
+    def contact(self) -> OrganisationContact | None:
+        """The organisation's front door, re-read at most every ``CONTACT_TTL`` seconds.
+
+        It changes rarely and is read on every answer; a short-lived copy per process is
+        harmless (another worker sees a change at most that much later).
+        """
+        now = time.monotonic()
+        if self._contact_read_at is None or now - self._contact_read_at > CONTACT_TTL:
+            with self.sessions() as session:
+                self._contact = organisation_contact(session)
+            self._contact_read_at = now
+        return self._contact
 
     def close(self) -> None:
         """Release the database connections."""

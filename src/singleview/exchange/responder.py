@@ -38,7 +38,7 @@ from singleview.governance import (
 )
 from singleview.matching.result import MatchResult, waterfall_rows
 from singleview.matching.service import match
-from singleview.records.service import get_person, organisation_contact
+from singleview.records.service import get_person
 from singleview.standards.answer import Answer
 from singleview.standards.enquiry import Enquiry
 from singleview.standards.fhir import answer_to_parameters, refusal_outcome, to_json
@@ -235,7 +235,7 @@ def _release(
         result = match(session, exchange.enquiry.subject, node.model)
         record_id = result.releasable_record_id
         stored = get_person(session, record_id) if record_id else None
-        contact = organisation_contact(session)
+    contact = node.contact()
     involvements = stored.involvements if stored else ()
     settled = settle_after_match(decision, {i.service_type for i in involvements})
     if settled.outcome == "REVIEW" and held_url is not None:

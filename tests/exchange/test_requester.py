@@ -1,0 +1,58 @@
+"""The requester's service functions in-process, against partners that are not running."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from singleview.exchange.network import Network
+from singleview.exchange.node import open_node_from_file
+from singleview.exchange.requester import (
+    NothingToAskError,
+    get_enquiry,
+    list_enquiries,
+    partners_to_ask,
+    start_enquiry,
+    stop_background,
+    wait_for_enquiry,
+)
+from singleview.standards.enquiry import Practitioner
+from tests.exchange import world
+
+WHO = Practitioner(identifier="sw-9", name="Sam Nine", role="social-worker")
+
+
+def test_unreachable_partners_are_no_answer_never_not_known(network: Network) -> None:
+    node = open_node_from_file(network.configs["council-csc"])
+    try:
+        asked = [o.id for o, _ in partners_to_ask(node, "s47-enquiry", dt.date.today())]
+        assert sorted(asked) == ["academy-trust", "nhs-trust", "police", "youth-justice"]
+        with pytest.raises(NothingToAskError, match="research"):
+            start_enquiry(
+                node, practitioner=WHO, person=world.person(world.JANE), purpose="research"
+            )
+        enquiry_id = start_enquiry(
+            node,
+            practitioner=WHO,
+            person=world.person(world.JANE),
+            purpose="s47-enquiry",
+            case_reference="S47-9",
+        )
+        wait_for_enquiry(node, enquiry_id, timeout=60)
+        view = get_enquiry(node, enquiry_id)
+        assert view is not None
+        assert view.complete
+        assert {p.state for p in view.partners} == {"no-answer"}
+        assert all("could not connect" in (p.problem or "") for p in view.partners)
+        assert view.summary == {"no-answer": 4}
+        assert view.call_first == ()
+        listed = list_enquiries(node, "sw-9")
+        assert [s.id for s in listed] == [enquiry_id]
+        assert listed[0].person_name == "Jane Smith"
+        assert get_enquiry(node, "no-such-enquiry") is None
+        # The requester logged what it sent and what it (did not) receive.
+        assert node.audit.size() >= 8
+    finally:
+        stop_background(node)
+        node.close()
