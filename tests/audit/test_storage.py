@@ -97,3 +97,12 @@ def test_several_processes_append_to_one_database(
     assert report.signed_heads == 45
     requests = {log.entry(i).entry.request_id for i in range(45)}
     assert len(requests) == 45
+
+
+def test_entries_where_filters_and_keeps_the_newest(audit_log: AuditLog) -> None:
+    audit_log.extend([make_entry(n, record_id="rec-7" if n % 3 == 0 else None) for n in range(10)])
+    about = audit_log.entries_where(subject="rec-7")
+    assert [e.index for e in about] == [0, 3, 6, 9]
+    assert [e.index for e in audit_log.entries_where(newest=3)] == [7, 8, 9]
+    assert [e.index for e in audit_log.entries_where(subject="rec-7", newest=2)] == [6, 9]
+    assert audit_log.entries_where(organisation="org-nobody") == []

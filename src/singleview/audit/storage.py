@@ -375,10 +375,19 @@ class AuditLog:
         return LoggedEntry.from_bytes(record.encode())
 
     def entries_where(
-        self, *, subject: str | None = None, organisation: str | None = None
+        self,
+        *,
+        subject: str | None = None,
+        organisation: str | None = None,
+        newest: int | None = None,
     ) -> list[LoggedEntry]:
-        """Entries about a person (record id or enquiry key) or involving an organisation."""
-        query = select(AuditEntryRow.record).order_by(AuditEntryRow.index)
+        """Entries about a person (record id or enquiry key) or involving an organisation,
+        oldest first; ``newest=n`` keeps only the last ``n`` (pages should: a log grows big)."""
+        query = select(AuditEntryRow.record)
+        if newest is None:
+            query = query.order_by(AuditEntryRow.index)
+        else:
+            query = query.order_by(AuditEntryRow.index.desc()).limit(newest)
         if subject is not None:
             query = query.where(
                 (AuditEntryRow.subject_record_id == subject)
@@ -390,7 +399,8 @@ class AuditLog:
                 | (AuditEntryRow.responder_org_id == organisation)
             )
         with self.engine.connect() as conn:
-            return [LoggedEntry.from_bytes(r.encode()) for r in conn.execute(query).scalars()]
+            found = [LoggedEntry.from_bytes(r.encode()) for r in conn.execute(query).scalars()]
+        return found if newest is None else found[::-1]
 
 
 def _entry_row(logged: LoggedEntry, data: bytes, leaf: bytes) -> dict[str, object]:
