@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from singleview.matching.calibrate import (
+    CERTAIN_FLOOR,
     SAFETY_MARGIN_BITS,
     Outcome,
     choose_thresholds,
@@ -65,3 +66,10 @@ def test_figures_count_insufficient_multiple_and_pairwise_precision() -> None:
     assert f.precision == pytest.approx(1 / 3)
     assert f.recall == pytest.approx(1 / 3)
     assert f.f1 == pytest.approx(1 / 3)
+
+
+def test_certain_never_drops_below_the_floor_even_when_measurement_allows() -> None:
+    outcomes = held(100, 2.0) + wrong(100, -30.0)
+    thresholds = choose_thresholds(outcomes)
+    assert thresholds.certain >= CERTAIN_FLOOR
+    assert evaluate(outcomes, thresholds).held_certain == 0

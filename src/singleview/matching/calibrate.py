@@ -18,6 +18,9 @@ from singleview.matching.model import Thresholds
 
 #: A wrong person's score must stay this many bits of match weight below the certain threshold.
 SAFETY_MARGIN_BITS = 3.0
+#: Whatever the measurement says, ``certain`` means at least this probability: a node bigger
+#: than the calibration world has more look-alikes, and a 3-in-4 chance is never "certain".
+CERTAIN_FLOOR = 0.99
 #: Thresholds searched, in match-weight bits (probability = 1 / (1 + 2^-w)).
 _WEIGHT_GRID = [w / 2 for w in range(-10, 81)]
 
@@ -166,7 +169,7 @@ def choose_thresholds(outcomes: Sequence[Outcome]) -> Thresholds:
         right.sort()
         not_held.sort()
         for certain_weight in _WEIGHT_GRID:
-            if certain_weight < possible_weight:
+            if certain_weight < possible_weight or probability_of(certain_weight) < CERTAIN_FLOOR:
                 continue
             certain = probability_of(certain_weight)
             guard = probability_of(certain_weight - SAFETY_MARGIN_BITS)
@@ -191,6 +194,7 @@ def choose_thresholds(outcomes: Sequence[Outcome]) -> Thresholds:
         how_set=(
             f"chosen on {len(outcomes)} labelled synthetic enquiries: most right 'certain' "
             f"answers ({int(key[0])}) with no wrong person within {SAFETY_MARGIN_BITS} bits of "
-            "the certain threshold and at most 1 in 1,000 unheld people certain"
+            "the certain threshold, at most 1 in 1,000 unheld people certain, and certain "
+            f"never below {CERTAIN_FLOOR}"
         ),
     )
