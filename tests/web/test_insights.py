@@ -63,7 +63,7 @@ def test_charts_count_by_purpose_partner_outcome_and_time() -> None:
             "answer-sent",
             requester="school",
             request="r2",
-            outcome="REVIEW",
+            outcome="DENY",
             at=NOW - dt.timedelta(days=1) + dt.timedelta(seconds=3),
         ),
         logged(4, "enquiry-received", request="old", at=NOW - dt.timedelta(days=40)),
@@ -75,8 +75,8 @@ def test_charts_count_by_purpose_partner_outcome_and_time() -> None:
     }
     assert {s.name: sum(s.values) for s in by_partner.series} == {"council": 1.0, "school": 1.0}
     assert {s.name: s.values for s in outcome.series} == {
+        "DENY": (1.0, 0.0),
         "PERMIT": (1.0, 0.0),
-        "REVIEW": (1.0, 0.0),
     }
     assert dict(zip(times.categories, times.series[0].values, strict=True)) == {
         "under 0.1 s": 1.0,
@@ -122,3 +122,14 @@ def test_chart_is_an_image_with_a_title_and_a_bar_per_value() -> None:
     assert svg.startswith('<svg class="sv-chart" role="img" aria-labelledby="c-title"')
     assert '<title id="c-title">Enquiries &lt;by&gt; day</title>' in svg
     assert svg.count("<rect") == 2
+
+
+def test_a_held_enquiry_counts_once_with_its_final_outcome() -> None:
+    entries = [
+        logged(0, "answer-sent", at=NOW, outcome="REVIEW"),
+        logged(1, "answer-sent", at=NOW + dt.timedelta(seconds=30), outcome="PERMIT"),
+    ]
+    by_purpose, _, outcome, _ = insight_charts(entries, "police", NOW.date())
+    assert sum(by_purpose.series[0].values) == 1.0
+    assert {s.name: s.values for s in outcome.series} == {"PERMIT": (1.0, 0.0)}
+    assert answer_times(entries) == [30_000.0]

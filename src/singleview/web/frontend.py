@@ -13,6 +13,8 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from singleview.standards.vocabulary import load_vocabulary
+
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 NODE_MODULES_ENV = "SINGLEVIEW_NODE_MODULES"
@@ -50,9 +52,15 @@ def _date(value: dt.datetime | dt.date | None) -> str:
     return value.strftime("%-d %B %Y")
 
 
+def _label(code: str, scheme: str) -> str:
+    concept = load_vocabulary(scheme).get(code)
+    return concept.pref_label if concept else code
+
+
 def templates() -> Jinja2Templates:
     """The page templates, with the filters they use."""
     env = Jinja2Templates(directory=str(TEMPLATES))
     env.env.filters["govuk_date"] = _date
+    env.env.filters["label"] = _label
     env.env.globals["service_name"] = "Singleview"
     return env

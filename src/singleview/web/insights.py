@@ -24,30 +24,31 @@ ANSWER_BANDS: tuple[tuple[str, float], ...] = (
     ("10 s to 1 min", 60_000),
     ("over 1 min", float("inf")),
 )
-ASKED_KINDS = ("enquiry-sent", "enquiry-received")
 ANSWER_KINDS = ("answer-received", "answer-sent")
+#: What the responder logs; the requester logs "enquiry-sent" and "answer-received".
+RESPONDER_KINDS = ("enquiry-received", "answer-sent", "review-decided")
+ExchangeKey = tuple[str, str, str]
 
 
-def _direction(entry: LoggedEntry) -> str:
-    return "sent" if entry.entry.kind in ("enquiry-sent", "answer-received") else "received"
+def exchanges(entries: Iterable[LoggedEntry]) -> dict[ExchangeKey, list[LoggedEntry]]:
+    """Entries grouped by exchange (request id, requester, responder), in log order.
 
-
-def _partner(entry: LoggedEntry, own_id: str) -> str:
-    e = entry.entry
-    return e.responder_org_id if e.requester_org_id == own_id else e.requester_org_id
-
-
-def _by_day(asked: Sequence[LoggedEntry], key: str, days: Sequence[dt.date], own_id: str) -> Chart:
-    counts: dict[str, Counter[dt.date]] = defaultdict(Counter)
-    for item in asked:
+    A node logs several entries per exchange (what it sent, what it received, a held answer
+    and the final one), so counting entries would count one enquiry several times.
+    """
+    grouped: dict[ExchangeKey, list[LoggedEntry]] = defaultdict(list)
+    for item in entries:
         e = item.entry
-        name = e.purpose if key == "purpose" else _partner(item, own_id)
-        counts[name][e.occurred_at.date()] += 1
-    series = tuple(
-        Series(name, tuple(float(counts[name][d]) for d in days)) for name in sorted(counts)
-    )
-    title = f"Enquiries each day by {key}"
-    return Chart(f"by-{key}", title, tuple(d.strftime("%-d %b") for d in days), series)
+        grouped[(e.request_id, e.requester_org_id, e.responder_org_id)].append(item)
+    return grouped
+
+
+def _final_outcome(items: Sequence[LoggedEntry]) -> str | None:
+    answers = [i for i in items if i.entry.kind in ANSWER_KINDS]
+    if not answers:
+        return None
+    decision = answers[-1].entry.decision
+    return decision.outcome if decision else "no decision"
 
 
 def insight_charts(
@@ -56,57 +57,73 @@ def insight_charts(
     """Enquiries over the last ``days`` days by purpose and partner, outcomes, answer times."""
     first = today - dt.timedelta(days=days - 1)
     window = [first + dt.timedelta(days=i) for i in range(days)]
-    in_window = [e for e in entries if first <= e.entry.occurred_at.date() <= today]
-    asked = [e for e in in_window if e.entry.kind in ASKED_KINDS]
-    answered = [e for e in in_window if e.entry.kind in ANSWER_KINDS]
+    labels = tuple(d.strftime("%-d %b") for d in window)
+    by_purpose: dict[str, Counter[dt.date]] = defaultdict(Counter)
+    by_partner: dict[str, Counter[dt.date]] = defaultdict(Counter)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
-    for item in answered:
-        outcome = item.entry.decision.outcome if item.entry.decision else "no decision"
-        outcomes[outcome][_direction(item)] += 1
+    times: list[float] = []
+    for (_, requester, responder), items in exchanges(entries).items():
+        day = items[0].entry.occurred_at.date()
+        if not first <= day <= today:
+            continue
+        sent = requester == own_id
+        by_purpose[items[0].entry.purpose][day] += 1
+        by_partner[responder if sent else requester][day] += 1
+        outcome = _final_outcome(items)
+        if outcome is not None:
+            outcomes[outcome]["sent" if sent else "received"] += 1
+        took = _answer_time(items)
+        if took is not None:
+            times.append(took)
     directions = ("received", "sent")
-    outcome_chart = Chart(
-        "by-outcome",
-        "Answers by outcome, for enquiries we received and enquiries we sent",
-        directions,
-        tuple(
-            Series(outcome, tuple(float(outcomes[outcome][d]) for d in directions))
-            for outcome in sorted(outcomes)
-        ),
-        unit="answers",
-    )
-    times = answer_times(in_window)
     bands = Counter(next(label for label, top in ANSWER_BANDS if ms < top) for ms in times)
-    time_chart = Chart(
-        "answer-time",
-        "How long answers took",
-        tuple(label for label, _ in ANSWER_BANDS),
-        (Series("answers", tuple(float(bands[label]) for label, _ in ANSWER_BANDS)),),
-        unit="answers",
-    )
     return [
-        _by_day(asked, "purpose", window, own_id),
-        _by_day(asked, "partner", window, own_id),
-        outcome_chart,
-        time_chart,
+        Chart("by-purpose", "Enquiries each day by purpose", labels, _series(by_purpose, window)),
+        Chart("by-partner", "Enquiries each day by partner", labels, _series(by_partner, window)),
+        Chart(
+            "by-outcome",
+            "Answers by outcome, for enquiries we received and enquiries we sent",
+            directions,
+            tuple(
+                Series(name, tuple(float(outcomes[name][d]) for d in directions))
+                for name in sorted(outcomes)
+            ),
+            unit="answers",
+        ),
+        Chart(
+            "answer-time",
+            "How long answers took",
+            tuple(label for label, _ in ANSWER_BANDS),
+            (Series("answers", tuple(float(bands[label]) for label, _ in ANSWER_BANDS)),),
+            unit="answers",
+        ),
     ]
+
+
+def _series(counts: dict[str, Counter[dt.date]], days: Sequence[dt.date]) -> tuple[Series, ...]:
+    return tuple(
+        Series(name, tuple(float(counts[name][d]) for d in days)) for name in sorted(counts)
+    )
+
+
+def _answer_time(items: Sequence[LoggedEntry]) -> float | None:
+    """Milliseconds from the first entry of an exchange to its final answer, when the log
+    holds both: sent to received for a requester, held to settled for a responder."""
+    finals = [
+        i
+        for i in items
+        if i.entry.kind in ANSWER_KINDS
+        and not (i.entry.decision is not None and i.entry.decision.outcome == "REVIEW")
+    ]
+    if not finals or finals[-1] is items[0]:
+        return None
+    return (finals[-1].entry.occurred_at - items[0].entry.occurred_at).total_seconds() * 1000
 
 
 def answer_times(entries: Iterable[LoggedEntry]) -> list[float]:
-    """Milliseconds from each logged enquiry to its logged answer (same request and partners)."""
-    asked: dict[tuple[str, str, str], dt.datetime] = {}
-    answered: dict[tuple[str, str, str], dt.datetime] = {}
-    for item in entries:
-        e = item.entry
-        key = (e.request_id, e.requester_org_id, e.responder_org_id)
-        if e.kind in ASKED_KINDS:
-            asked[key] = e.occurred_at
-        elif e.kind in ANSWER_KINDS:
-            answered[key] = e.occurred_at
-    return [
-        (answered[key] - start).total_seconds() * 1000
-        for key, start in asked.items()
-        if key in answered and answered[key] >= start
-    ]
+    """Milliseconds each exchange in ``entries`` took to answer, where the log shows it."""
+    found = (_answer_time(items) for items in exchanges(entries).values())
+    return [ms for ms in found if ms is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,14 +144,14 @@ def unusual_volumes(
     floor: int = 10,
     factor: float = 3.0,
 ) -> list[VolumeAlert]:
-    """Requesters with at least ``floor`` enquiries to us in ``window``, and ``factor`` times
-    their peers' median, so one busy day across the board raises nothing."""
+    """Requesters with at least ``floor`` enquiries to us in ``window`` (one per exchange), and
+    ``factor`` times their peers' median, so one busy day across the board raises nothing."""
     start = now - window
     by_org: Counter[str] = Counter()
     by_person: Counter[str] = Counter()
-    for item in entries:
-        e = item.entry
-        if e.kind != "enquiry-received" or not start <= e.occurred_at <= now:
+    for items in exchanges(e for e in entries if e.entry.kind in RESPONDER_KINDS).values():
+        e = items[0].entry
+        if not start <= e.occurred_at <= now:
             continue
         by_org[e.requester_org_id] += 1
         by_person[f"{e.practitioner.id} ({e.requester_org_id})"] += 1
