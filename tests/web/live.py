@@ -46,10 +46,17 @@ def free_ports(count: int) -> list[int]:
 
 @dataclass
 class LiveNetwork:
-    """The running network: each node's base URL."""
+    """The running network: each node's base URL, and its process (to stop one on purpose)."""
 
     network: Network
     endpoints: dict[str, str]
+    processes: dict[str, subprocess.Popen[bytes]]
+
+    def stop(self, organisation_id: str) -> None:
+        """Stop one node, so it cannot answer."""
+        process = self.processes[organisation_id]
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
 
 
 def build(folder: Path) -> Network:
@@ -95,7 +102,9 @@ def running(network: Network, timeout: float = 120.0) -> Iterator[LiveNetwork]:
             if pending and time.monotonic() > give_up:
                 raise RuntimeError(f"nodes did not start: {', '.join(pending)}")
             time.sleep(0.3)
-        yield LiveNetwork(network, dict(network.endpoints))
+        yield LiveNetwork(
+            network, dict(network.endpoints), dict(zip(network.configs, processes, strict=True))
+        )
     finally:
         for process in processes:
             if process.poll() is None:

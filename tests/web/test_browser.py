@@ -1,0 +1,271 @@
+"""Each role's main journey in a real headless Chromium against five real node processes.
+
+Every page visited is checked with axe-core (from npm) for serious or critical WCAG 2.2 AA
+problems and photographed into ``docs/screenshots/``. The practitioner's single view is left
+open while IG officers at the partners settle their reviews: it must fill in without a reload.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.web.live import PASSWORD, LiveNetwork, build, running
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WAIT_MS = 45_000
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNetwork]:
+    """The five-node network, running, with one account per role on every node."""
+    network = build(tmp_path_factory.mktemp("web-network"))
+    with running(network) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """The system Chromium, headless, talking only to loopback."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def check(page: Page, name: str) -> None:
+    """No serious or critical accessibility problem on the page; then photograph it."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes[0].target}`);
+        }""",
+        AXE_TAGS,
+    )
+    assert found == [], f"{name}: {found}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def signed_in(browser: Browser, base: str, username: str) -> Page:
+    """A fresh browser context signed in as ``username`` on the node at ``base``."""
+    page = browser.new_context(base_url=base).new_page()
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+    return page
+
+
+def settle(page: Page, decision: str, reason: str) -> None:
+    """An IG officer settles the one enquiry waiting in their queue."""
+    page.goto("/ig/review")
+    page.get_by_role("link", name=re.compile("^Review the enquiry")).first.click()
+    page.get_by_label(re.compile(f"^{decision}")).check()
+    page.get_by_label("Reason for your decision").fill(reason)
+    page.get_by_role("button", name="Confirm decision").click()
+    expect(page.get_by_text(f"The enquiry was {decision.lower()}d")).to_be_visible()
+
+
+def test_sign_in_page(browser: Browser, live: LiveNetwork) -> None:
+    page = browser.new_page()
+    page.goto(live.endpoints["council-csc"] + "/enquiries")
+    expect(page.get_by_role("heading", name="Sign in to Singleview")).to_be_visible()
+    check(page, "sign-in")
+    page.get_by_label("Username").fill("practitioner")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check(page, "sign-in-error")
+    page.context.close()
+
+
+def test_administrator_sees_the_register_and_adds_a_user(
+    browser: Browser, live: LiveNetwork
+) -> None:
+    page = signed_in(browser, live.endpoints["council-csc"], "admin")
+    expect(page.get_by_role("heading", name="Partners in the register")).to_be_visible()
+    for name in ("Northmoor Police", "Northmoor NHS Trust", "Northmoor Academies"):
+        expect(page.get_by_role("rowheader", name=re.compile(name))).to_be_visible()
+    check(page, "admin-register")
+    page.get_by_role("link", name="Users").click()
+    page.get_by_label("Username").fill("priya")
+    page.get_by_label("Full name").fill("Priya Patel")
+    page.get_by_label("Practitioner", exact=True).check()
+    page.get_by_label("Job (practitioners only)").select_option("health-visitor")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Add user").click()
+    expect(page.get_by_text("Account priya added")).to_be_visible()
+    check(page, "admin-users")
+    # The administrator has no business in the review queue.
+    page.goto("/ig/review")
+    expect(page.get_by_role("heading", name="You cannot see this page")).to_be_visible()
+    page.context.close()
+
+
+def test_an_approval_in_the_review_queue_completes_a_waiting_enquiry(
+    browser: Browser, live: LiveNetwork
+) -> None:
+    social_worker = signed_in(browser, live.endpoints["council-csc"], "practitioner")
+    expect(social_worker.get_by_role("heading", name="Ask partners about a child")).to_be_visible()
+    social_worker.get_by_role("button", name="Ask every partner").click()
+    expect(social_worker.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(social_worker.get_by_role("link", name="Enter the child's first name")).to_be_visible()
+    check(social_worker, "enquiry-form-errors")
+    social_worker.get_by_label("First name").fill("Jane")
+    social_worker.get_by_label("Last name").fill("Smith")
+    social_worker.get_by_label("Day").fill("1")
+    social_worker.get_by_label("Month").fill("5")
+    social_worker.get_by_label("Year").fill("2015")
+    social_worker.get_by_label("Early help").check()
+    social_worker.get_by_label("Yes, consent was given").check()
+    social_worker.get_by_label("Case reference").fill("EH-2026-7")
+    social_worker.get_by_role("button", name="Ask every partner").click()
+    expect(
+        social_worker.get_by_role("heading", name=re.compile("What partners know"))
+    ).to_be_visible()
+    # Early help is outside the agreement, so every partner holds it for their IG officer.
+    police = social_worker.locator('[data-partner="police"]')
+    expect(police).to_have_attribute("data-state", "waiting-for-review", timeout=WAIT_MS)
+    expect(social_worker.locator('[data-state="waiting-for-review"]')).to_have_count(4)
+    expect(police.get_by_text("Still waiting: in review")).to_be_visible()
+    check(social_worker, "single-view-waiting")
+    social_worker.evaluate("window.notReloaded = true")
+
+    officer = signed_in(browser, live.endpoints["police"], "ig-officer")
+    expect(officer.get_by_role("heading", name="Review queue")).to_be_visible()
+    check(officer, "ig-review-queue")
+    officer.get_by_role("link", name=re.compile("^Review the enquiry")).first.click()
+    expect(officer.get_by_role("heading", name="Why it needs a decision")).to_be_visible()
+    check(officer, "ig-review-item")
+    officer.get_by_role("button", name="Confirm decision").click()
+    expect(officer.get_by_role("link", name="Select whether to approve")).to_be_visible()
+    check(officer, "ig-review-item-errors")
+    officer.get_by_label(re.compile("^Approve")).check()
+    officer.get_by_label("Reason for your decision").fill("Early help with consent: share")
+    officer.get_by_role("button", name="Confirm decision").click()
+    expect(officer.get_by_text("The enquiry was approved")).to_be_visible()
+
+    # The police answer arrives on the open page without a reload.
+    expect(police).to_have_attribute("data-state", "known", timeout=WAIT_MS)
+    assert social_worker.evaluate("window.notReloaded") is True
+    expect(social_worker.get_by_role("heading", name="Who to call first")).to_be_visible()
+
+    for organisation, decision in (
+        ("nhs-trust", "Approve"),
+        ("academy-trust", "Refuse"),
+        ("youth-justice", "Approve"),
+    ):
+        other = signed_in(browser, live.endpoints[organisation], "ig-officer")
+        settle(other, decision, f"{decision} at {organisation}")
+        other.context.close()
+    expect(social_worker.locator("#update-status")).to_have_text(
+        "All 4 partners have answered or timed out.", timeout=WAIT_MS
+    )
+    expect(social_worker.locator('[data-partner="academy-trust"]')).to_have_attribute(
+        "data-state", "refused"
+    )
+    assert social_worker.evaluate("window.notReloaded") is True
+    check(social_worker, "single-view-complete")
+    social_worker.get_by_role("link", name="Your enquiries").first.click()
+    expect(social_worker.get_by_role("link", name="Jane Smith")).to_be_visible()
+    check(social_worker, "enquiry-history")
+    social_worker.context.close()
+
+    check_ig_pages(officer, live)
+    officer.context.close()
+
+
+def check_ig_pages(officer: Page, live: LiveNetwork) -> None:
+    """The police IG officer's other pages, after the approval above."""
+    # An unsigned request is refused by the node and shows up among the alerts.
+    refused = httpx.post(
+        live.endpoints["police"] + "/fhir/Patient/$person-info-query", content=b"{}"
+    )
+    assert refused.status_code in (400, 401)
+    officer.get_by_role("link", name="Alerts").click()
+    expect(officer.get_by_text("Nobody: no signature")).to_be_visible()
+    check(officer, "ig-alerts")
+
+    officer.get_by_role("link", name="Audit log").click()
+    expect(officer.get_by_role("link", name="Entry 0")).to_be_visible()
+    officer.get_by_label("Kind of entry").select_option("answer-sent")
+    officer.get_by_role("button", name="Search").click()
+    expect(officer.get_by_role("cell", name="Enquiry received")).to_have_count(0)
+    check(officer, "ig-audit")
+    officer.get_by_role("link", name=re.compile("^Entry")).first.click()
+    expect(officer.get_by_text("Proof checked")).to_be_visible()
+    expect(officer.get_by_text("Imran IG Officer (ig-officer)", exact=True)).to_be_visible()
+    check(officer, "ig-audit-entry")
+    officer.goto("/ig/audit/verify")
+    expect(officer.get_by_role("heading", name="The log is as it was written")).to_be_visible()
+    check(officer, "ig-audit-verify")
+
+    officer.get_by_role("link", name="Insights").click()
+    expect(officer.get_by_role("img", name="Enquiries each day by purpose")).to_be_visible()
+    check(officer, "ig-insights")
+
+    officer.get_by_role("link", name="Agreements").click()
+    check(officer, "ig-agreements")
+    officer.get_by_role("link", name="Northmoor multi-agency safeguarding").click()
+    expect(officer.get_by_role("heading", name="What it says")).to_be_visible()
+    check(officer, "ig-agreement")
+    officer.get_by_role("button", name="Create a new version").click()
+    document = officer.get_by_label("The agreement (YAML)")
+    text = document.input_value()
+    assert "version: 2" in text
+    document.fill(text.replace("version: 2", "version: 1"))
+    officer.get_by_role("button", name="Put this version in force").click()
+    expect(officer.get_by_role("link", name=re.compile("must be higher than 1"))).to_be_visible()
+    check(officer, "ig-agreement-new-version")
+    document.fill(text.replace("mash-triage", "early-help"))
+    officer.get_by_role("button", name="Put this version in force").click()
+    expect(officer.get_by_text("Version 2 is now in force")).to_be_visible()
+    officer.get_by_role("button", name="Suspend this agreement").click()
+    expect(officer.get_by_text("The agreement is suspended")).to_be_visible()
+
+
+def test_a_partner_that_is_down_did_not_answer(browser: Browser, live: LiveNetwork) -> None:
+    live.stop("youth-justice")
+    social_worker = signed_in(browser, live.endpoints["council-csc"], "practitioner")
+    social_worker.get_by_label("First name").fill("Omar")
+    social_worker.get_by_label("Last name").fill("Khan")
+    social_worker.get_by_label("Day").fill("14")
+    social_worker.get_by_label("Month").fill("9")
+    social_worker.get_by_label("Year").fill("2012")
+    social_worker.get_by_label("Section 47 child protection enquiry").check()
+    social_worker.get_by_label("Case reference").fill("S47-2026-9")
+    social_worker.get_by_role("button", name="Ask every partner").click()
+    youth_justice = social_worker.locator('[data-partner="youth-justice"]')
+    expect(youth_justice).to_have_attribute("data-state", "no-answer", timeout=WAIT_MS)
+    expect(youth_justice.get_by_text("Did not answer").first).to_be_visible()
+    expect(social_worker.locator('[data-partner="academy-trust"]')).to_have_attribute(
+        "data-state", "known", timeout=WAIT_MS
+    )
+    check(social_worker, "single-view-did-not-answer")
+    social_worker.context.close()
