@@ -70,9 +70,10 @@ def _involvement(involvement: Involvement) -> InvolvementLine:
     contact = None
     if involvement.professional is not None:
         phone, email = _reach(involvement.professional.telecom)
+        role = involvement.professional.role
         contact = Contact(
             name=involvement.professional.name,
-            role=involvement.professional.role,
+            role=_label("practitioner-roles", role) if role else None,
             phone=phone,
             email=email,
         )
@@ -102,7 +103,12 @@ def person_label(person: Person) -> str:
     name = person.names[0]
     shown = " ".join([*name.given_names, name.family_name]).strip() or "(no name given)"
     if person.date_of_birth is not None:
-        shown += f", born {person.date_of_birth.date}"
+        born = person.date_of_birth.date
+        if born.month is None:
+            shown += f", born {born.year}"
+        else:
+            day = dt.date(born.year, born.month, born.day or 1)
+            shown += f", born {day.strftime('%-d %B %Y' if born.day else '%B %Y')}"
     return shown
 
 
