@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WAIT_MS = 45_000
+# Machines running the whole suite are busy: give each page more than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module")
