@@ -8,7 +8,7 @@ where data comes in, so an unknown code is refused with the element, the code an
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -72,6 +72,13 @@ class ConceptScheme:
     definition: str
     source: str | None
     concepts: tuple[Concept, ...]
+    # Lookups happen for every code of every imported row: index once, not a scan per call.
+    _by_code: dict[str, Concept] = field(init=False, repr=False, compare=False)
+    _by_uri: dict[str, Concept] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {c.code: c for c in self.concepts})
+        object.__setattr__(self, "_by_uri", {c.uri: c for c in self.concepts})
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -80,7 +87,7 @@ class ConceptScheme:
 
     def get(self, code: str) -> Concept | None:
         """The concept for ``code``, or None when the scheme has no such code."""
-        return next((c for c in self.concepts if c.code == code), None)
+        return self._by_code.get(code)
 
     def require(self, code: str, element: str | None = None) -> Concept:
         """The concept for ``code``; raise UnknownCodeError naming ``element``, code and scheme."""
@@ -91,7 +98,7 @@ class ConceptScheme:
 
     def by_uri(self, uri: str) -> Concept | None:
         """The concept whose URI is ``uri``, or None."""
-        return next((c for c in self.concepts if c.uri == uri), None)
+        return self._by_uri.get(uri)
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and self.get(code) is not None
