@@ -33,7 +33,6 @@ from singleview.governance import (
     Decision,
     context_from_enquiry,
     get_review,
-    settle_after_match,
     submit_for_review,
 )
 from singleview.matching.result import MatchResult, waterfall_rows
@@ -226,10 +225,9 @@ def _release(
     exchange: _Exchange,
     decision: Decision,
     now: dt.datetime,
-    held_url: Callable[[str], str] | None,
     **extra: Any,
 ) -> Reply:
-    """Match, settle any review-reserved service, release what is allowed, log, answer."""
+    """Match, release what the decision allows, log, answer."""
     node = exchange.node
     with node.sessions() as session:
         result = match(session, exchange.enquiry.subject, node.model)
@@ -237,14 +235,11 @@ def _release(
         stored = get_person(session, record_id) if record_id else None
     contact = node.contact()
     involvements = stored.involvements if stored else ()
-    settled = settle_after_match(decision, {i.service_type for i in involvements})
-    if settled.outcome == "REVIEW" and held_url is not None:
-        return _hold(exchange, settled, now, held_url)
-    answer = release(settled, result, involvements, contact)
+    answer = release(decision, result, involvements, contact)
     unsigned = to_json(answer_to_parameters(answer))
     entry = exchange.entry(
         "answer-sent",
-        decision_value=settled,
+        decision_value=decision,
         match=_match_record(result, answer),
         release=ReleaseRecord(
             digest=digest_of(unsigned),
@@ -292,7 +287,7 @@ def answer_enquiry(
         return _refusal(exchange, decision, now)
     if decision.outcome == "REVIEW":
         return _hold(exchange, decision, now, held_url)
-    return _release(exchange, decision, now, held_url)
+    return _release(exchange, decision, now)
 
 
 def not_held(held_id: str) -> Reply:
@@ -351,7 +346,7 @@ def answer_held(
         assert final is not None
         reviewer = Practitioner(id=review.decided_by or "unknown", role="ig-officer")
         if final.outcome == "PERMIT":
-            reply = _release(exchange, final, now, None, reviewer=reviewer)
+            reply = _release(exchange, final, now, reviewer=reviewer)
         else:
             reply = _refusal(exchange, final, now, reviewer=reviewer)
     except BaseException:

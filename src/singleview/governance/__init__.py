@@ -7,8 +7,8 @@ What other capabilities call (the Exchange above all):
 - ``load_local_rules``: the responder's suppressions, from its local rules file;
 - ``context_from_enquiry``: a ``DecisionContext`` from a validated enquiry and the
   authenticated requester's register entry;
-- ``decide`` (or ``PolicyIndex.decide``): the ``Decision``; ``settle_after_match`` once the
-  person's services are known; ``decision_to_dict`` for the log and the answer;
+- ``decide`` (or ``PolicyIndex.decide``): the ``Decision``; ``decision_to_dict`` for the log
+  and the answer;
 - ``submit_for_review``, ``get_review``, ``pending_reviews``, ``approve_review``,
   ``refuse_review``: the review queue.
 """
@@ -27,7 +27,7 @@ from singleview.governance.models import (
     decision_from_dict,
     decision_to_dict,
 )
-from singleview.governance.pdp import PolicyIndex, compile_policies, decide, settle_after_match
+from singleview.governance.pdp import PolicyIndex, compile_policies, decide
 from singleview.governance.policies import load_node_policies, policy_index
 from singleview.governance.review import (
     ReviewAlreadySettledError,
@@ -67,6 +67,5 @@ __all__ = [
     "pending_reviews",
     "policy_index",
     "refuse_review",
-    "settle_after_match",
     "submit_for_review",
 ]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import replace
 
 from singleview.governance.compiled import (
     CompiledPermission,
@@ -285,15 +284,21 @@ def _granted(
                     f"By local rule, involvements with {listing(withheld)} services are withheld.",
                 )
             )
-        if to_review:
+        if to_review and "involvements" in released:
+            # Decided here, before matching, for held and unheld people alike: holding an
+            # answer back only when the person turns out to have a reserved service would
+            # itself tell the requester that they are known and use that service.
             reasons.append(
                 Reason(
                     "service-suppressed",
-                    "unknown",
-                    f"By local rule, involvements with {listing(to_review)} services need an "
-                    "IG officer's review before they are shared.",
+                    "failed",
+                    f"By local rule, an enquiry that could release involvements with "
+                    f"{listing(to_review)} services goes to an IG officer first. This is "
+                    "decided before looking for the person, so it says nothing about them.",
                 )
             )
+            if outcome == "PERMIT":
+                outcome = "REVIEW"
     return Decision(
         outcome=outcome,
         reasons=tuple(reasons),
@@ -304,23 +309,3 @@ def _granted(
         services_withheld=withheld,
         services_for_review=to_review,
     )
-
-
-def settle_after_match(decision: Decision, service_types_found: Iterable[str]) -> Decision:
-    """Turn a PERMIT into REVIEW when the matched person has a service a local rule reserves.
-
-    The PDP decides before matching (a refusal must never reveal whether the person is known),
-    so whether a review-suppressed service is involved can only be settled afterwards.
-    """
-    if decision.outcome != "PERMIT" or not decision.services_for_review:
-        return decision
-    hit = set(decision.services_for_review).intersection(service_types_found)
-    if not hit:
-        return decision
-    reason = Reason(
-        "service-suppressed",
-        "failed",
-        f"The person has involvements with {listing(hit)} services, which a local rule "
-        "sends to an IG officer before sharing.",
-    )
-    return replace(decision, outcome="REVIEW", reasons=(*decision.reasons, reason))
