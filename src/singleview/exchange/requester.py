@@ -296,19 +296,17 @@ def _store(node: Node, enquiry_id: str, result: PartnerResult, next_poll: float 
         row.updated_at = now
 
 
-async def _record(
-    node: Node, enquiry: Enquiry, exchanged: Exchanged, log: list[AuditEntry]
-) -> None:
-    """Store the partner's answer at once (the single view shows it) and queue its log entry.
+async def _record(node: Node, enquiry: Enquiry, exchanged: Exchanged) -> None:
+    """Log the partner's answer, then store it so the single view shows it.
 
-    The fan-out logs every answer it received in one append at the end: one transaction and
-    one signed tree head instead of one per partner, which matters with fifty partners.
+    Logged first and one by one: a crash between the two can leave an answer logged but not
+    yet shown, never shown but not logged (one signed head per answer is the price).
     """
     assert enquiry.request_id is not None
+    await asyncio.to_thread(node.audit.append, _received_entry(node, enquiry, exchanged))
     await asyncio.to_thread(
         _store, node, enquiry.request_id, exchanged.result, node.config.review_poll_seconds
     )
-    log.append(_received_entry(node, enquiry, exchanged))
 
 
 async def _fan_out(
@@ -318,7 +316,6 @@ async def _fan_out(
     client = runner.client()
     deadline = node.config.partner_deadline_seconds
 
-    log: list[AuditEntry] = []
     # The same request body for every partner given the same claims: build each once.
     bodies: dict[tuple[Any, ...], bytes] = {}
 
@@ -332,21 +329,17 @@ async def _fan_out(
         enquiry = enquiries[partner.organisation_id]
         url = partner.endpoint + OPERATION_PATH
         exchanged = await client.exchange(partner, "POST", url, body_for(enquiry), deadline)
-        await _record(node, enquiry, exchanged, log)
+        await _record(node, enquiry, exchanged)
         return exchanged.result
 
-    try:
-        results = await fan_out(partners, ask, deadline=deadline, breakers=runner.breakers)
-        # A partner cut off by the deadline never reached _record inside ask: record it now.
-        for result in results:
-            if result.state is PartnerState.NO_ANSWER:
-                enquiry = enquiries[result.partner.organisation_id]
-                stored = await asyncio.to_thread(_stored_state, node, enquiry, result.partner)
-                if stored == ASKING:
-                    await _record(node, enquiry, Exchanged(result), log)
-    finally:
-        if log:
-            await asyncio.to_thread(node.audit.append_batch, log)
+    results = await fan_out(partners, ask, deadline=deadline, breakers=runner.breakers)
+    # A partner cut off by the deadline never reached _record inside ask: record it now.
+    for result in results:
+        if result.state is PartnerState.NO_ANSWER:
+            enquiry = enquiries[result.partner.organisation_id]
+            stored = await asyncio.to_thread(_stored_state, node, enquiry, result.partner)
+            if stored == ASKING:
+                await _record(node, enquiry, Exchanged(result))
     return results
 
 
@@ -463,8 +456,8 @@ async def _poll_one(node: Node, row: storage.PartnerAnswerRow) -> None:
     if result.state is PartnerState.NO_ANSWER:
         # A failed poll is not the partner's answer to the enquiry: keep waiting, try later.
         return
-    await asyncio.to_thread(_store, node, row.enquiry_id, result, None)
     await asyncio.to_thread(node.audit.append, _received_entry(node, enquiry, exchanged))
+    await asyncio.to_thread(_store, node, row.enquiry_id, result, None)
 
 
 async def poll_due(node: Node) -> int:
