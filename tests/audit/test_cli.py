@@ -23,7 +23,7 @@ from singleview.cli import app
 from singleview.db import create_engine
 from singleview.standards.person import Person
 from singleview.standards.receipt import Receipt
-from singleview.trust.keys import create_keyring, rotate_keyring
+from singleview.trust.keys import create_keyring, read_keyring, rotate_keyring
 from tests.audit.conftest import LOG_ID, PARTNER, make_entry
 from tests.audit.tampering import cover_tracks, edit_entry
 
@@ -210,3 +210,14 @@ def test_verify_with_the_nodes_keyring_across_a_rotation(database_url: str, tmp_
     only_new = runner.invoke(app, [*args, str(keyring / f"{second.kid}.key.json")])
     assert only_new.exit_code == 1
     assert f"unknown key id {first.kid!r}" in only_new.output
+    # Long after the overlap a further rotation drops the first key from the public set (so
+    # the register), yet the archive keeps it and the old heads still verify.
+    rotate_keyring(
+        keyring,
+        overlap=dt.timedelta(days=1),
+        now=dt.datetime.now(dt.UTC) + dt.timedelta(days=30),
+    )
+    assert first.kid not in {key.kid for key in read_keyring(keyring).jwks.keys}
+    archived = runner.invoke(app, [*args, str(keyring)])
+    assert archived.exit_code == 0, archived.output
+    assert "6 signed tree heads verified" in archived.output

@@ -82,9 +82,13 @@ def test_a_key_past_its_overlap_leaves_the_public_set_at_the_next_rotation(tmp_p
     first = create_keyring(tmp_path, "lbx-csc", now=NOW)
     rotate_keyring(tmp_path, dt.timedelta(hours=1), now=NOW + dt.timedelta(days=1))
     rotate_keyring(tmp_path, dt.timedelta(hours=1), now=NOW + dt.timedelta(days=2))
-    kids = [key.kid for key in read_keyring(tmp_path).jwks.keys]
+    keyring = read_keyring(tmp_path)
+    kids = [key.kid for key in keyring.jwks.keys]
     assert first.kid not in kids
     assert len(kids) == 2
+    # Archived, not forgotten: heads and answers it signed must stay checkable.
+    assert [key.kid for key in keyring.retired.keys] == [first.kid]
+    assert first.kid in {key.kid for key in keyring.every_key()}
 
 
 def test_a_second_keyring_in_the_same_place_is_refused(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def _public_keys(path: Path) -> dict[str, Ed25519PublicKey] | Ed25519PublicKey:
                 key.kid: Ed25519PublicKey.from_public_bytes(
                     base64.urlsafe_b64decode(key.x + "=" * (-len(key.x) % 4))
                 )
-                for key in keyring.jwks.keys
+                for key in keyring.every_key()
             }
         if path.suffix == ".json":
             signing = load_signing_key(path)

@@ -157,6 +157,13 @@ class Keyring(StandardModel):
     owner: str = Field(min_length=1)
     current: str = Field(min_length=1)
     jwks: KeySet
+    #: Keys whose window has closed: never again accepted on a request, but kept for good so
+    #: that what they signed (audit tree heads, answers a partner kept) can still be checked.
+    retired: KeySet = KeySet()
+
+    def every_key(self) -> tuple[PublicKey, ...]:
+        """Every public key this node has ever signed with, current and retired."""
+        return (*self.jwks.keys, *self.retired.keys)
 
     def current_key_path(self, directory: Path) -> Path:
         """Where the current private key file lives."""
@@ -219,15 +226,19 @@ def rotate_keyring(
         if old.kid == keyring.current and (old.valid_until is None or old.valid_until > retire_at)
         else old
         for old in keyring.jwks.keys
-        # Keys whose window closed long ago are dropped from the public set.
+        # Keys whose window closed long ago leave the public set (and so the register)...
         if old.valid_until is None or old.valid_until > now
     )
+    # ... but are archived, never deleted: the audit log's old tree heads need them.
+    kept_kids = {k.kid for k in kept}
+    closed = tuple(old for old in keyring.jwks.keys if old.kid not in kept_kids)
     _write_keyring(
         directory,
         Keyring(
             owner=keyring.owner,
             current=key.kid,
             jwks=KeySet(keys=(*kept, key.public_key(now))),
+            retired=KeySet(keys=(*keyring.retired.keys, *closed)),
         ),
     )
     return key, retire_at
