@@ -164,6 +164,10 @@ def test_an_approval_in_the_review_queue_completes_a_waiting_enquiry(
     check(officer, "ig-review-queue")
     officer.get_by_role("link", name=re.compile("^Review the enquiry")).first.click()
     expect(officer.get_by_role("heading", name="Why it needs a decision")).to_be_visible()
+    # The officer cannot judge an enquiry without seeing who it is about.
+    expect(officer.get_by_role("heading", name="Who the enquiry is about")).to_be_visible()
+    expect(officer.get_by_text("Jane Smith", exact=True)).to_be_visible()
+    expect(officer.get_by_text("2015-05-01")).to_be_visible()
     check(officer, "ig-review-item")
     officer.get_by_role("button", name="Confirm decision").click()
     expect(officer.get_by_role("link", name="Select whether to approve")).to_be_visible()

@@ -50,7 +50,7 @@ class AuditEntryRow(Base):
     index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     leaf_hash: Mapped[str] = mapped_column(String(64))
     record: Mapped[str] = mapped_column(Text)
-    logged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    logged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     request_id: Mapped[str] = mapped_column(String(200), index=True)
     requester_org_id: Mapped[str] = mapped_column(String(200), index=True)
@@ -379,10 +379,13 @@ class AuditLog:
         *,
         subject: str | None = None,
         organisation: str | None = None,
+        request_id: str | None = None,
+        since: dt.datetime | None = None,
         newest: int | None = None,
     ) -> list[LoggedEntry]:
-        """Entries about a person (record id or enquiry key) or involving an organisation,
-        oldest first; ``newest=n`` keeps only the last ``n`` (pages should: a log grows big)."""
+        """Entries about a person (record id or enquiry key), involving an organisation, about
+        one request, or logged since a time, oldest first; ``newest=n`` keeps only the last
+        ``n``. Pages should always narrow the query: a log grows big."""
         query = select(AuditEntryRow.record)
         if newest is None:
             query = query.order_by(AuditEntryRow.index)
@@ -398,6 +401,10 @@ class AuditLog:
                 (AuditEntryRow.requester_org_id == organisation)
                 | (AuditEntryRow.responder_org_id == organisation)
             )
+        if request_id is not None:
+            query = query.where(AuditEntryRow.request_id == request_id)
+        if since is not None:
+            query = query.where(AuditEntryRow.logged_at >= since)
         with self.engine.connect() as conn:
             found = [LoggedEntry.from_bytes(r.encode()) for r in conn.execute(query).scalars()]
         return found if newest is None else found[::-1]

@@ -290,6 +290,14 @@ def answer_enquiry(
     return _release(exchange, decision, now)
 
 
+def held_enquiry(node: Node, review_id: str) -> Enquiry | None:
+    """The enquiry an IG officer is reviewing, while it waits; dropped once it is answered."""
+    with node.sessions() as session:
+        row = storage.held_for_review(session, review_id)
+        kept = row.enquiry if row is not None else None
+    return Enquiry.model_validate_json(kept) if kept else None
+
+
 def not_held(held_id: str) -> Reply:
     """404 for a held enquiry that does not exist, or was not sent by this requester."""
     text = f"no enquiry {held_id} is held here for your organisation"

@@ -116,3 +116,10 @@ def due_polls(session: Session, now: dt.datetime, limit: int = 50) -> list[Partn
             .limit(limit)
         )
     )
+
+
+def held_for_review(session: Session, review_id: str) -> HeldEnquiryRow | None:
+    """The held enquiry behind a review item, if this node holds one."""
+    return session.scalars(
+        select(HeldEnquiryRow).where(HeldEnquiryRow.review_id == review_id)
+    ).first()

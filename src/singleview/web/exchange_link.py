@@ -24,6 +24,7 @@ from singleview.exchange.requester import (
     list_enquiries,
     start_enquiry,
 )
+from singleview.exchange.responder import held_enquiry
 from singleview.exchange.views import EnquirySummary, EnquiryView, PartnerView
 from singleview.governance import policy_index
 from singleview.standards.enquiry import Consent, Practitioner
@@ -205,6 +206,7 @@ def web_node(node: Node) -> WebNode:
         enquiries=ExchangeEnquiries(node),
         policy_folder=node.config.policies,
         on_policies_changed=reload_policies,
+        held_enquiry=lambda review_id: held_enquiry(node, review_id),
         secure_cookies=node.config.public_base_url.startswith("https://"),
     )
 

@@ -33,6 +33,9 @@ from singleview.web.pages import Pages
 
 AUDIT_PAGE_SIZE = 100
 ALERT_WINDOW = dt.timedelta(days=7)
+#: How far back unusual volumes are counted, and how many days the insight charts show.
+VOLUME_WINDOW = dt.timedelta(hours=24)
+INSIGHT_DAYS = 14
 
 
 def policy_yaml(document: dict[str, Any]) -> str:
@@ -51,8 +54,8 @@ def ig_router(pages: Pages) -> APIRouter:
             request, "not_found.html", signed=signed, message=message, status_code=404
         )
 
-    def all_entries() -> list[LoggedEntry]:
-        return [] if node.audit_log is None else node.audit_log.entries_where()
+    def entries(**narrowed: Any) -> list[LoggedEntry]:
+        return [] if node.audit_log is None else node.audit_log.entries_where(**narrowed)
 
     # --- agreements ---------------------------------------------------------------------------
 
@@ -208,7 +211,8 @@ def ig_router(pages: Pages) -> APIRouter:
             item = get_review(node.sessions, item_id)
         except ReviewNotFoundError:
             return not_found(request, "There is no review with that reference.")
-        related = [e for e in all_entries() if e.entry.request_id == item.enquiry_id]
+        related = entries(request_id=item.enquiry_id)
+        held = node.held_enquiry(item.id) if node.held_enquiry is not None else None
         matches = [e.entry.match for e in related if e.entry.match is not None]
         return pages.render(
             request,
@@ -221,6 +225,7 @@ def ig_router(pages: Pages) -> APIRouter:
             missing=missing_for_permit(item.decision),
             match=matches[-1] if matches else None,
             related=related,
+            subject=held.subject if held is not None else None,
             errors=errors,
             values=values,
             status_code=400 if errors else 200,
@@ -272,7 +277,7 @@ def ig_router(pages: Pages) -> APIRouter:
             signed=signed,
             section="/ig/alerts",
             refusals=refusals,
-            volumes=unusual_volumes(all_entries(), now),
+            volumes=unusual_volumes(entries(since=now - VOLUME_WINDOW), now, window=VOLUME_WINDOW),
             days=ALERT_WINDOW.days,
         )
 
@@ -357,7 +362,12 @@ def ig_router(pages: Pages) -> APIRouter:
     @router.get("/insights")
     def insights(request: Request) -> HTMLResponse:
         signed = require(node, request, "ig-officer")
-        charts = insight_charts(all_entries(), node.organisation_id, node.clock().date())
+        today = node.clock().date()
+        first = today - dt.timedelta(days=INSIGHT_DAYS - 1)
+        since = dt.datetime.combine(first, dt.time(), dt.UTC)
+        charts = insight_charts(
+            entries(since=since), node.organisation_id, today, days=INSIGHT_DAYS
+        )
         drawn = [(chart, bar_chart_svg(chart), legend(chart)) for chart in charts]
         return pages.render(
             request, "ig/insights.html", signed=signed, section="/ig/insights", charts=drawn

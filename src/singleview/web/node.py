@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from singleview.audit import AuditLog
 from singleview.audit.signing import PublicKeys
+from singleview.standards.enquiry import Enquiry
 from singleview.trust.cache import RegisterCache
 from singleview.web.enquiries import EnquiryService
 
@@ -42,6 +43,8 @@ class WebNode:
     policy_folder: Path | None = None
     #: Called after a new policy version is recorded, so the node decides with it.
     on_policies_changed: Callable[[], None] | None = None
+    #: The enquiry behind a review item, so the IG officer sees who it is about.
+    held_enquiry: Callable[[str], Enquiry | None] | None = None
     #: Called after an IG officer settles a review, so the exchange can answer the requester.
     on_review_settled: Callable[[str], None] | None = None
     #: Secure cookies need HTTPS; loopback demos run over plain HTTP.
