@@ -29,7 +29,6 @@ import datetime as dt
 import json
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -80,15 +79,9 @@ def wait_for(url: str, timeout: float = 300.0) -> None:
 
 
 def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    from singleview.exchange.network import stop_nodes
+
+    stop_nodes(processes, timeout=20)
 
 
 def set_base_url(config: Path, port: int) -> None:

@@ -8,7 +8,6 @@ is in the register but nothing listens on its port.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import httpx
 import pytest
 
 from singleview.exchange.demo import wait_until_up
-from singleview.exchange.network import Network, NodeSpec, build_network
+from singleview.exchange.network import Network, NodeSpec, build_network, stop_nodes
 from tests.exchange import world
 
 MISBEHAVING = {"slow": "slow-partner", "garbage": "garbage-partner", "badsig": "badsig-partner"}
@@ -125,12 +124,4 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNetwork]:
         wait_until_up(real, timeout=280)
         yield LiveNetwork(network, processes)
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_nodes(processes)

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 
 from singleview.db import create_engine, session_factory
-from singleview.exchange.network import Network, build_network
+from singleview.exchange.network import Network, build_network, stop_nodes
 from singleview.web import demo_accounts
 from tests.exchange import world
 
@@ -106,12 +106,4 @@ def running(network: Network, timeout: float = 120.0) -> Iterator[LiveNetwork]:
             network, dict(network.endpoints), dict(zip(network.configs, processes, strict=True))
         )
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_nodes(processes)

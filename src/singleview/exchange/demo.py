@@ -25,7 +25,7 @@ import httpx
 from rich.console import Console
 
 from singleview.exchange.config import SuppressionRule
-from singleview.exchange.network import Network, NodeSpec, build_network
+from singleview.exchange.network import Network, NodeSpec, build_network, stop_nodes
 from singleview.exchange.node import open_node_from_file
 from singleview.exchange.requester import (
     get_enquiry,
@@ -197,15 +197,7 @@ def running(network: Network) -> Iterator[list[subprocess.Popen[bytes]]]:
         wait_until_up(network)
         yield processes
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_nodes(processes, timeout=10)
 
 
 def wait_until_up(network: Network, timeout: float = 300.0) -> None:

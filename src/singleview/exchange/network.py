@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 import secrets
 import shutil
+import signal
+import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,3 +273,17 @@ def build_network(
     template.unlink()
     write_register(folder, organisations, register_hours)
     return Network(folder, configs, endpoints, token, key_files)
+
+
+def stop_nodes(processes: Iterable[subprocess.Popen[bytes]], timeout: float = 15.0) -> None:
+    """Ask every node process to stop as Ctrl-C would, then kill any that will not."""
+    running = list(processes)
+    for process in running:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in running:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
