@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from singleview.standards.answer import Answer
 from singleview.standards.enquiry import Enquiry
 from singleview.standards.fhir import (
+    answer_to_json,
     answer_to_parameters,
     enquiry_to_parameters,
     operation_outcome,
@@ -53,3 +54,11 @@ def test_outcomes_serialise_as_fhir_resources_does() -> None:
         parse_enquiry(body)
     _same_text(operation_outcome(refused.value.issues))
     _same_text(refusal_outcome([("policy-expired", "The agreement ended.")]))
+
+
+@SAME
+@given(answers())
+def test_answers_written_directly_match_the_model_path(answer: Answer) -> None:
+    # The responder's fast path must be byte-identical to the fhir.resources models' JSON.
+    expected = json.dumps(to_json(answer_to_parameters(answer)))
+    assert json.dumps(answer_to_json(answer)) == expected

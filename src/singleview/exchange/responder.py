@@ -40,7 +40,8 @@ from singleview.matching.service import match
 from singleview.records.service import get_person
 from singleview.standards.answer import Answer
 from singleview.standards.enquiry import Enquiry
-from singleview.standards.fhir import answer_to_parameters, refusal_outcome, to_json
+from singleview.standards.fhir import answer_to_json, refusal_outcome, to_json
+from singleview.standards.fhir.answer import receipt_parameter_json
 from singleview.standards.organisation import Organisation
 from singleview.standards.receipt import Receipt
 
@@ -236,7 +237,7 @@ def _release(
     contact = node.contact()
     involvements = stored.involvements if stored else ()
     answer = release(decision, result, involvements, contact)
-    unsigned = to_json(answer_to_parameters(answer))
+    unsigned = answer_to_json(answer)
     entry = exchange.entry(
         "answer-sent",
         decision_value=decision,
@@ -261,9 +262,8 @@ def with_receipt(parameters: dict[str, Any], receipt: Receipt) -> dict[str, Any]
     receipt is appended to that JSON rather than building the whole answer a second time.
     The digest in the log is therefore over exactly the answer minus its ``receipt``.
     """
-    receipt_only = to_json(answer_to_parameters(Answer(match=False, receipt=receipt)))
-    added = [p for p in receipt_only["parameter"] if p.get("name") == "receipt"]
-    return {**parameters, "parameter": [*parameters["parameter"], *added]}
+    added = receipt_parameter_json(receipt)
+    return {**parameters, "parameter": [*parameters["parameter"], added]}
 
 
 def answer_enquiry(

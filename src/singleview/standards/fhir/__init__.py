@@ -6,6 +6,7 @@ Call ``parse_enquiry`` / ``parse_answer`` on a body, ``enquiry_to_parameters`` /
 """
 
 from singleview.standards.fhir.answer import (
+    answer_to_json,
     answer_to_parameters,
     parameters_to_answer,
     parse_answer,
@@ -27,6 +28,7 @@ from singleview.standards.fhir.patient import patient_to_person, person_to_patie
 from singleview.standards.fhir.serialise import to_json
 
 __all__ = [
+    "answer_to_json",
     "answer_to_parameters",
     "contact_to_organization",
     "enquiry_to_parameters",

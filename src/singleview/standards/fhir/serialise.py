@@ -22,6 +22,11 @@ def to_json(resource: Resource) -> dict[str, Any]:
     return _element(resource)
 
 
+def to_json_part(element: FHIRAbstractModel) -> dict[str, Any]:
+    """A FHIR element that is not a resource (e.g. one parameter) as JSON."""
+    return _element(element)
+
+
 def _element(model: FHIRAbstractModel) -> dict[str, Any]:
     cls = type(model)
     out: dict[str, Any] = {}
