@@ -7,6 +7,7 @@ import json
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from joserfc import jws
@@ -31,6 +32,11 @@ class TreeHeadSigner:
     kid: str
     private_key: Ed25519PrivateKey
 
+    @cached_property
+    def _jose_key(self) -> OKPKey:
+        # Imported once per signer, not once per append: every enquiry signs a tree head.
+        return OKPKey.import_key(self.private_key)
+
     def sign(self, head: TreeHead) -> str:
         """Sign ``head`` as a compact JWS."""
         header = {"alg": ALGORITHM, "kid": self.kid, "typ": MEDIA_TYPE}
@@ -38,7 +44,7 @@ class TreeHeadSigner:
             # joserfc flags "EdDSA" since RFC 9864 named "Ed25519"; the profile fixes EdDSA.
             warnings.simplefilter("ignore")
             return jws.serialize_compact(
-                header, head.payload(), OKPKey.import_key(self.private_key), algorithms=[ALGORITHM]
+                header, head.payload(), self._jose_key, algorithms=[ALGORITHM]
             )
 
 

@@ -195,6 +195,19 @@ def stored_log_id(engine: Engine) -> str:
     return str(log_id)
 
 
+# Built once: constructing these per append cost about as much as executing them.
+_READ_HEAD_FOR_APPEND = (
+    select(AuditHeadRow.tree_size, AuditHeadRow.timestamp, AuditHeadRow.frontier)
+    .where(AuditHeadRow.id == HEAD_ROW_ID)
+    .with_for_update()
+)
+# No .values(): the SET clause comes from the parameters given at execution.
+_UPDATE_HEAD = update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ROW_ID)
+_INSERT_ENTRIES = insert(AuditEntryRow)
+_INSERT_SUBTREES = insert(AuditSubtreeRow)
+_INSERT_SIGNED_HEAD = insert(AuditSignedHeadRow)
+
+
 class AuditLog:
     """One node's audit log in its database. Reading needs only the engine; appending also
     needs the node's signing key."""
@@ -254,11 +267,7 @@ class AuditLog:
                 # Take SQLite's write lock before reading the head, so two appenders never
                 # both read size n (a deferred transaction would fail on upgrade instead).
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
-            size, last_timestamp, stored_frontier = conn.execute(
-                select(AuditHeadRow.tree_size, AuditHeadRow.timestamp, AuditHeadRow.frontier)
-                .where(AuditHeadRow.id == HEAD_ROW_ID)
-                .with_for_update()
-            ).one()
+            size, last_timestamp, stored_frontier = conn.execute(_READ_HEAD_FOR_APPEND).one()
             frontier = [bytes.fromhex(h) for h in stored_frontier.split()]
             known = _Known(
                 dict(zip(merkle.range_subtrees(0, size) if size else (), frontier, strict=True))
@@ -286,22 +295,19 @@ class AuditLog:
                 log_id=self.log_id, tree_size=new_size, root_hash=root.hex(), timestamp=timestamp
             )
             signed = SignedTreeHead(tree_head, self.signer.sign(tree_head))
-            conn.execute(insert(AuditEntryRow), new_rows)
+            conn.execute(_INSERT_ENTRIES, new_rows)
             if new_nodes:
-                conn.execute(insert(AuditSubtreeRow), new_nodes)
+                conn.execute(_INSERT_SUBTREES, new_nodes)
             conn.execute(
-                update(AuditHeadRow)
-                .where(AuditHeadRow.id == HEAD_ROW_ID)
-                .values(
-                    tree_size=new_size,
-                    root_hash=root.hex(),
-                    timestamp=timestamp,
-                    frontier=" ".join(h.hex() for h in frontier),
-                )
+                _UPDATE_HEAD,
+                {
+                    "tree_size": new_size,
+                    "root_hash": root.hex(),
+                    "timestamp": timestamp,
+                    "frontier": " ".join(h.hex() for h in frontier),
+                },
             )
-            conn.execute(
-                insert(AuditSignedHeadRow), [{**tree_head.model_dump(), "jws": signed.jws}]
-            )
+            conn.execute(_INSERT_SIGNED_HEAD, [{**tree_head.model_dump(), "jws": signed.jws}])
             if before_commit is not None:
                 before_commit(conn, size, signed, known)
             conn.commit()
