@@ -20,8 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from singleview.exchange.demo import wait_until_up
-from singleview.exchange.network import Network, NodeSpec, build_network, stop_nodes
+from singleview.exchange.network import Network, NodeSpec, build_network, stop_nodes, wait_until_up
 from tests.exchange import world
 
 MISBEHAVING = {"slow": "slow-partner", "garbage": "garbage-partner", "badsig": "badsig-partner"}

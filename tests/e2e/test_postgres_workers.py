@@ -16,8 +16,7 @@ import yaml
 
 from singleview.audit import AuditLog
 from singleview.db import create_engine
-from singleview.exchange.demo import wait_until_up
-from singleview.exchange.network import Network, build_network, load_records
+from singleview.exchange.network import Network, build_network, load_records, wait_until_up
 from singleview.standards.fhir import enquiry_to_parameters, to_json
 from singleview.trust.keys import load_signing_key
 from singleview.trust.signing import SIGNATURE_HEADER, sign_request

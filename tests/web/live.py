@@ -13,15 +13,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from singleview.db import create_engine, session_factory
-from singleview.exchange.network import Network, build_network, stop_nodes
+from singleview.exchange.network import Network, build_network, stop_nodes, wait_until_up
 from singleview.web import demo_accounts
 from tests.exchange import world
 
@@ -88,20 +85,7 @@ def running(network: Network, timeout: float = 120.0) -> Iterator[LiveNetwork]:
                     env=env,
                 )
             )
-        give_up = time.monotonic() + timeout
-        pending = dict(network.endpoints)
-        while pending:
-            for organisation_id, endpoint in list(pending.items()):
-                with contextlib.suppress(httpx.HTTPError, ValueError):
-                    if httpx.get(f"{endpoint}/health", timeout=1.0).json().get("registerUsable"):
-                        del pending[organisation_id]
-            for process, config in zip(processes, network.configs.values(), strict=True):
-                if process.poll() is not None:
-                    log_text = (config.parent / "node.log").read_text(errors="replace")
-                    raise RuntimeError(f"node {config.parent.name} exited:\n{log_text[-3000:]}")
-            if pending and time.monotonic() > give_up:
-                raise RuntimeError(f"nodes did not start: {', '.join(pending)}")
-            time.sleep(0.3)
+        wait_until_up(network, timeout, processes=processes)
         yield LiveNetwork(
             network, dict(network.endpoints), dict(zip(network.configs, processes, strict=True))
         )

@@ -21,11 +21,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 from rich.console import Console
 
 from singleview.exchange.config import SuppressionRule
-from singleview.exchange.network import Network, NodeSpec, build_network, stop_nodes
+from singleview.exchange.network import (
+    Network,
+    NodeSpec,
+    build_network,
+    stop_nodes,
+    wait_until_up,
+)
 from singleview.exchange.node import open_node_from_file
 from singleview.exchange.requester import (
     get_enquiry,
@@ -194,25 +199,10 @@ def running(network: Network) -> Iterator[list[subprocess.Popen[bytes]]]:
                 )
             )
             console.print(f"starting {organisation_id} ...")
-        wait_until_up(network)
+        wait_until_up(network, processes=processes)
         yield processes
     finally:
         stop_nodes(processes, timeout=10)
-
-
-def wait_until_up(network: Network, timeout: float = 300.0) -> None:
-    """Wait until every node answers ``/health`` with a usable register."""
-    give_up = time.monotonic() + timeout
-    pending = dict(network.endpoints)
-    while pending:
-        for organisation_id, endpoint in list(pending.items()):
-            with contextlib.suppress(httpx.HTTPError):
-                health = httpx.get(f"{endpoint}/health", timeout=1.0).json()
-                if health.get("registerUsable"):
-                    del pending[organisation_id]
-        if pending and time.monotonic() > give_up:
-            raise RuntimeError(f"nodes did not start: {', '.join(pending)} (see node.log)")
-        time.sleep(0.2)
 
 
 def example_enquiry(network: Network, child: Person) -> None:

@@ -9,17 +9,20 @@ node's records indexed for matching and its front-door contact set.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
 import shutil
 import signal
 import subprocess
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 from singleview.db import create_engine, migrate, session_factory
@@ -287,3 +290,30 @@ def stop_nodes(processes: Iterable[subprocess.Popen[bytes]], timeout: float = 15
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_until_up(
+    network: Network,
+    timeout: float = 300.0,
+    processes: Iterable[subprocess.Popen[bytes]] = (),
+) -> None:
+    """Wait until every node answers ``/health`` with a usable register.
+
+    With the nodes' ``processes`` (in the order of ``network.configs``), a node that exits
+    while starting is reported at once with the end of its log, not after the timeout.
+    """
+    give_up = time.monotonic() + timeout
+    pending = dict(network.endpoints)
+    watched = list(zip(processes, network.configs.values(), strict=False))
+    while pending:
+        for organisation_id, endpoint in list(pending.items()):
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                if httpx.get(f"{endpoint}/health", timeout=1.0).json().get("registerUsable"):
+                    del pending[organisation_id]
+        for process, config in watched:
+            if process.poll() is not None:
+                log = (config.parent / "node.log").read_text(errors="replace")
+                raise RuntimeError(f"node {config.parent.name} exited:\n{log[-3000:]}")
+        if pending and time.monotonic() > give_up:
+            raise RuntimeError(f"nodes did not start: {', '.join(pending)} (see node.log)")
+        time.sleep(0.2)
