@@ -60,6 +60,10 @@ class NodeConfig(BaseModel):
     partner_deadline_seconds: float = Field(default=5.0, gt=0, le=120)
     #: How often a waiting partner's review is polled for its final answer.
     review_poll_seconds: float = Field(default=10.0, gt=0)
+    #: How long the polls of a held review may keep failing (unreachable, 404, garbage, a bad
+    #: signature, 5xx) before the partner is shown as "did not answer". A poll that answers
+    #: 202 is not a failure: a review may rightly take days.
+    review_poll_give_up_seconds: float = Field(default=3600.0, gt=0)
     #: SHA-256 (hex) of each bearer token allowed to call ``/api`` (case-management systems).
     api_token_sha256: tuple[str, ...] = ()
     #: A file of at least 32 random bytes that keys the audit log's subject references.

@@ -9,7 +9,9 @@ What the web pages, the JSON API and the CLI call:
 - ``wait_for_enquiry(node, enquiry_id)`` → blocks until the fan-out (not the reviews) is done.
 
 Partners that answered 202 are polled by ``poll_due`` (the node's background poller) until they
-answer, so an IG officer's approval at a partner completes the practitioner's enquiry.
+answer, so an IG officer's approval at a partner completes the practitioner's enquiry; a partner
+whose polls keep failing for ``review_poll_give_up_seconds`` becomes "did not answer"
+(the rule is in ``polling.py``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from singleview.exchange.client import (
 )
 from singleview.exchange.fanout import CircuitBreakers, fan_out
 from singleview.exchange.node import Node
+from singleview.exchange.polling import FailedPoll, after_failed_poll, gave_up_reason
 from singleview.exchange.single_view import (
     STATE_WORDS,
     Partner,
@@ -293,6 +296,7 @@ def _store(node: Node, enquiry_id: str, result: PartnerResult, next_poll: float 
             if result.state is PartnerState.WAITING_FOR_REVIEW and next_poll is not None
             else None
         )
+        row.poll_failing_since = None
         row.updated_at = now
 
 
@@ -452,12 +456,53 @@ async def _poll_one(node: Node, row: storage.PartnerAnswerRow) -> None:
     )
     result = exchanged.result
     if result.state is PartnerState.WAITING_FOR_REVIEW:
-        return  # still waiting; the claim already set the next poll time
-    if result.state is PartnerState.NO_ANSWER:
-        # A failed poll is not the partner's answer to the enquiry: keep waiting, try later.
+        # Still waiting, legitimately (the claim already set the next poll time): any failure
+        # streak is over.
+        if row.poll_failing_since is not None:
+            await asyncio.to_thread(_clear_failures, node, row)
         return
+    if result.state is PartnerState.NO_ANSWER:
+        # A failed poll is not the partner's answer to the enquiry: keep waiting and try again,
+        # unless the polls have been failing for longer than the node gives them.
+        failed = await asyncio.to_thread(_note_failure, node, row, result.problem)
+        if failed is None or not failed.give_up:
+            return
+        gave_up = PartnerResult(
+            partner,
+            PartnerState.NO_ANSWER,
+            result.elapsed_ms,
+            problem=gave_up_reason(result.problem),
+        )
+        logger.warning(
+            "enquiry %s: giving up on %s after failed polls since %s: %s",
+            row.enquiry_id,
+            row.partner_id,
+            failed.failing_since.isoformat(),
+            result.problem,
+        )
+        exchanged = Exchanged(gave_up, exchanged.http_status, exchanged.body_digest)
+        result = gave_up
     await asyncio.to_thread(node.audit.append, _received_entry(node, enquiry, exchanged))
     await asyncio.to_thread(_store, node, row.enquiry_id, result, None)
+
+
+def _note_failure(
+    node: Node, row: storage.PartnerAnswerRow, problem: str | None
+) -> FailedPoll | None:
+    """Record one failed poll; None if the partner is no longer waiting for review."""
+    now = _now()
+    with node.sessions.begin() as session:
+        since = storage.note_poll_failure(
+            session, row.enquiry_id, row.partner_id, problem or "the poll failed", now
+        )
+    if since is None:
+        return None
+    return after_failed_poll(since, now, node.config.review_poll_give_up_seconds)
+
+
+def _clear_failures(node: Node, row: storage.PartnerAnswerRow) -> None:
+    with node.sessions.begin() as session:
+        storage.clear_poll_failures(session, row.enquiry_id, row.partner_id)
 
 
 async def poll_due(node: Node) -> int:

@@ -13,6 +13,7 @@ from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, selec
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from singleview.db import Base
+from singleview.exchange.single_view import PartnerState
 
 
 class HeldEnquiryRow(Base):
@@ -72,6 +73,8 @@ class PartnerAnswerRow(Base):
     problem: Mapped[str | None] = mapped_column(Text)
     poll_url: Mapped[str | None] = mapped_column(String(1000))
     next_poll_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    #: When the polls of a held review started failing (None while they succeed).
+    poll_failing_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -104,6 +107,38 @@ def claim_poll(
         .values(next_poll_at=next_at)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def note_poll_failure(
+    session: Session, enquiry_id: str, partner_id: str, problem: str, now: dt.datetime
+) -> dt.datetime | None:
+    """Remember a failed poll of a partner still waiting for review; when its streak began.
+
+    The streak's start is kept if one is running (so it is never reset by a later failure),
+    otherwise it is ``now``. None if the partner is no longer waiting (another worker stored
+    its answer meanwhile).
+    """
+    row = session.get(PartnerAnswerRow, (enquiry_id, partner_id), with_for_update=True)
+    if row is None or row.state != PartnerState.WAITING_FOR_REVIEW.value:
+        return None
+    if row.poll_failing_since is None:
+        row.poll_failing_since = now
+    row.problem = problem
+    row.updated_at = now
+    return as_utc(row.poll_failing_since)
+
+
+def clear_poll_failures(session: Session, enquiry_id: str, partner_id: str) -> None:
+    """A poll got a verified answer: forget the failure streak and its last reason."""
+    session.execute(
+        update(PartnerAnswerRow)
+        .where(
+            PartnerAnswerRow.enquiry_id == enquiry_id,
+            PartnerAnswerRow.partner_id == partner_id,
+            PartnerAnswerRow.poll_failing_since.is_not(None),
+        )
+        .values(poll_failing_since=None, problem=None)
+    )
 
 
 def due_polls(session: Session, now: dt.datetime, limit: int = 50) -> list[PartnerAnswerRow]:
