@@ -207,6 +207,8 @@ def test_people_are_read_back_by_record_id(session: Session, tmp_path: Path) -> 
     assert people["R-0003"] == StoredPerson.model_validate(person_json(3))
     assert service.get_person(session, "missing") is None
     assert service.involvements_for(session, "R-0002") == people["R-0001"].involvements
+    assert service.involvements_for(session, "R-0003") == people["R-0003"].involvements
+    assert people["R-0003"].involvements
     assert service.involvements_for(session, "missing") == ()
     assert service.count_people(session) == 5
 

@@ -37,7 +37,7 @@ from singleview.governance import (
 )
 from singleview.matching.result import MatchResult, waterfall_rows
 from singleview.matching.service import match
-from singleview.records.service import get_person
+from singleview.records.service import involvements_for
 from singleview.standards.answer import Answer
 from singleview.standards.enquiry import Enquiry
 from singleview.standards.fhir import answer_to_json, refusal_outcome, to_json
@@ -233,9 +233,8 @@ def _release(
     with node.sessions() as session:
         result = match(session, exchange.enquiry.subject, node.model)
         record_id = result.releasable_record_id
-        stored = get_person(session, record_id) if record_id else None
+        involvements = involvements_for(session, record_id) if record_id else ()
     contact = node.contact()
-    involvements = stored.involvements if stored else ()
     answer = release(decision, result, involvements, contact)
     unsigned = answer_to_json(answer)
     entry = exchange.entry(

@@ -55,8 +55,7 @@ def iter_people(session: Session, batch_size: int = 1000) -> Iterator[StoredPers
 
 def involvements_for(session: Session, record_id: str) -> tuple[Involvement, ...]:
     """The involvements held for a person; empty if there are none or the person is unknown."""
-    stored = get_person(session, record_id)
-    return stored.involvements if stored else ()
+    return storage.load_involvements(session.connection(), record_id)
 
 
 def count_people(session: Session) -> int:
