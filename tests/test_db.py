@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import multiprocessing
+import threading
+from typing import Any
+
 from sqlalchemy import inspect, text
 
-from singleview.db import create_engine, migrate
+from singleview.db import create_engine, migrate, writer_turn
 
 
 def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
@@ -17,3 +21,64 @@ def test_migrations_are_repeatable(database_url: str) -> None:
     migrate(database_url)
     tables = set(inspect(create_engine(database_url)).get_table_names())
     assert "alembic_version" in tables
+
+
+def _hold_turn(url: str, held: Any, release: Any) -> None:
+    engine = create_engine(url)
+    with writer_turn(engine):
+        held.set()
+        release.wait(30)
+
+
+def test_a_writer_waits_for_another_processs_turn_and_goes_when_it_ends(sqlite_url: str) -> None:
+    context = multiprocessing.get_context("spawn")
+    held, release = context.Event(), context.Event()
+    other = context.Process(target=_hold_turn, args=(sqlite_url, held, release))
+    other.start()
+    try:
+        assert held.wait(60), "the other process never took its turn"
+        got_turn = threading.Event()
+
+        def take_turn() -> None:
+            with writer_turn(create_engine(sqlite_url)):
+                got_turn.set()
+
+        waiter = threading.Thread(target=take_turn)
+        waiter.start()
+        assert not got_turn.wait(0.5), "took the turn while another process held it"
+        release.set()
+        waiter.join(60)
+        assert got_turn.is_set()
+    finally:
+        release.set()
+        other.join(60)
+
+
+def test_threads_of_one_process_take_turns(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    inside = 0
+    most_inside = 0
+    lock = threading.Lock()
+
+    def write() -> None:
+        nonlocal inside, most_inside
+        with writer_turn(engine):
+            with lock:
+                inside += 1
+                most_inside = max(most_inside, inside)
+            threading.Event().wait(0.01)
+            with lock:
+                inside -= 1
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert most_inside == 1
+
+
+def test_postgresql_needs_no_queue_of_its_own(postgres_url: str) -> None:
+    engine = create_engine(postgres_url)
+    with writer_turn(engine), writer_turn(engine):  # a no-op: would deadlock if it locked
+        pass

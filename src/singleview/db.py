@@ -7,6 +7,11 @@ own ``migrations/`` folder as a separate branch, so ``upgrade heads`` brings eve
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -64,6 +69,58 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+class _WriterQueue:
+    """One SQLite database file's writers in this process: a thread lock, then a file lock.
+
+    SQLite lets one writer in at a time; the others sleep in its busy handler (1, 2, 5 ... up to
+    100 ms a time) and poll. Under load those sleeps become the latency tail. Queueing writers
+    on locks that wake the next one the moment the last lets go removes them: a thread lock
+    between this process's threads, and ``flock`` on a file beside the database between
+    processes (uvicorn workers, the CLI).
+    """
+
+    def __init__(self, lock_path: Path) -> None:
+        self._threads = threading.Lock()
+        self._lock_path = lock_path
+        self._file: int | None = None
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        with self._threads:
+            if self._file is None:
+                self._file = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+
+
+_writer_queues: dict[str, _WriterQueue] = {}
+_writer_queues_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _nothing_to_queue() -> Iterator[None]:
+    yield
+
+
+def writer_turn(engine: Engine) -> contextlib.AbstractContextManager[None]:
+    """Wait for this database's write turn (SQLite files only; PostgreSQL locks rows itself).
+
+    Hold it around a short write transaction that begins with ``BEGIN IMMEDIATE``.
+    """
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return _nothing_to_queue()
+    path = str(Path(database).resolve())
+    with _writer_queues_lock:
+        queue = _writer_queues.get(path)
+        if queue is None:
+            queue = _writer_queues[path] = _WriterQueue(Path(f"{path}-writer.lock"))
+    return queue.held()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

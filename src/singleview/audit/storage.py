@@ -10,7 +10,6 @@ can share one database. A receipt is returned only after the transaction commits
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from singleview.audit import merkle
 from singleview.audit.merkle import Subtree
 from singleview.audit.models import AuditEntry, LoggedEntry, TreeHead
 from singleview.audit.signing import TreeHeadSigner
-from singleview.db import Base
+from singleview.db import Base, writer_turn
 from singleview.standards.receipt import Receipt
 
 HEAD_ROW_ID = 1
@@ -217,11 +216,6 @@ class AuditLog:
         self.engine = engine
         self.log_id = log_id
         self.signer = signer
-        # Appends are serialised by the database anyway (SQLite's write lock, PostgreSQL's lock
-        # on the head row). Queueing this process's threads here first means a waiting append
-        # starts the moment the previous one commits, rather than after SQLite's busy handler
-        # has slept (up to 100 ms a time) and polled again: that sleeping made the tail.
-        self._appending = threading.Lock()
 
     # -- appending ---------------------------------------------------------------------------
 
@@ -268,7 +262,10 @@ class AuditLog:
             raise PermissionError("this AuditLog was opened without the node's signing key")
         if not entries:
             raise ValueError("nothing to append")
-        with self._appending, self.engine.connect() as conn:
+        # Appends are serialised by the database anyway (SQLite's write lock, PostgreSQL's lock
+        # on the head row); waiting for the writer's turn first means a waiting append starts
+        # the moment the previous write commits, not after SQLite's busy handler has slept.
+        with writer_turn(self.engine), self.engine.connect() as conn:
             if conn.dialect.name == "sqlite":
                 # Take SQLite's write lock before reading the head, so two appenders never
                 # both read size n (a deferred transaction would fail on upgrade instead).

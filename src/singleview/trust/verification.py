@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from singleview.db import writer_turn
 from singleview.trust.cache import Clock, RegisterCache, RegisterUnavailableError, utc_now
 from singleview.trust.keys import SigningKey
 from singleview.trust.signing import (
@@ -141,7 +142,9 @@ class RequestVerifier:
         with self._count_lock:
             self._accepted += 1
             purge = self._accepted % PURGE_EVERY == 0
-        with Session(self._engine) as session, session.begin():
+        # One write transaction per accepted request: wait for the writer's turn rather than
+        # in SQLite's busy handler (see singleview.db.writer_turn).
+        with writer_turn(self._engine), Session(self._engine) as session, session.begin():
             if purge:
                 forget_expired_requests(session, self._clock() - self._skew)
             # Kept until the token could no longer pass the expiry check, skew included.
