@@ -29,5 +29,19 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
+# GOV.UK Frontend's stylesheet, built from its Sass source with system fonts (its precompiled one
+# uses GDS Transport, licensed for gov.uk only). Rebuilt when missing or older than its inputs,
+# the rule the node checks when it starts (singleview.web.frontend.govuk_stylesheet).
+css=build/web/govuk-frontend.css
+if [ ! -f "$css" ] || [ src/singleview/web/styles/govuk-frontend.scss -nt "$css" ] \
+  || [ package.json -nt "$css" ] || [ node_modules/.package-lock.json -nt "$css" ]; then
+  echo "bootstrap: building the GOV.UK Frontend stylesheet with sass (npm run build:css)"
+  if ! npm run --silent build:css; then
+    echo "bootstrap: sass failed to build $css from" \
+      "src/singleview/web/styles/govuk-frontend.scss (its error is above)" >&2
+    exit 1
+  fi
+fi
+
 if command -v uv >/dev/null 2>&1; then uv sync --frozen --all-extras --quiet
 else python3 -m uv sync --frozen --all-extras --quiet; fi

@@ -1,8 +1,9 @@
 """Each role's main journey in a real headless Chromium against five real node processes.
 
 Every page visited is checked with axe-core (from npm) for serious or critical WCAG 2.2 AA
-problems and photographed into ``docs/screenshots/``. The practitioner's single view is left
-open while IG officers at the partners settle their reviews: it must fill in without a reload.
+problems, checked to use the system's fonts rather than GDS Transport, and photographed into
+``docs/screenshots/``. The practitioner's single view is left open while IG officers at the
+partners settle their reviews: it must fill in without a reload.
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ def check(page: Page, name: str) -> None:
         AXE_TAGS,
     )
     assert found == [], f"{name}: {found}"
+    # GDS Transport is for gov.uk only: the page declares no web font and uses the system's.
+    fonts = page.evaluate(
+        "() => [document.fonts.size, getComputedStyle(document.querySelector('h1')).fontFamily]"
+    )
+    assert fonts[0] == 0, f"{name}: the page declares web fonts"
+    assert fonts[1].startswith("-apple-system"), f"{name}: {fonts[1]}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 

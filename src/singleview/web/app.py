@@ -1,18 +1,23 @@
 """Mounting the web pages on a node's FastAPI app.
 
 ``mount(app, node)`` is the one call the exchange's app factory makes: it serves GOV.UK
-Frontend's files from ``node_modules``, the pages' own scripts and styles, and every page.
+Frontend's script and images from ``node_modules``, its stylesheet as the set-up built it with
+system fonts, the pages' own scripts and styles, and every page. Nothing else from the package
+is served: in particular not its precompiled stylesheet or its GDS Transport font files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from singleview.web.admin import admin_router
 from singleview.web.auth import CsrfError, SignInRequiredError, WrongRoleError, sign_in_url
-from singleview.web.frontend import STATIC, govuk_frontend_dist
+from singleview.web.frontend import STATIC, govuk_frontend_dist, govuk_stylesheet
 from singleview.web.ig import ig_router
 from singleview.web.node import WebNode
 from singleview.web.pages import Pages
@@ -23,9 +28,17 @@ from singleview.web.signin import signin_router
 def mount(app: FastAPI, node: WebNode) -> None:
     """Serve the node's web pages (and GOV.UK Frontend's assets) from ``app``."""
     dist = govuk_frontend_dist()
-    # The compiled GOV.UK stylesheet looks for its fonts and images under /assets/.
-    app.mount("/assets", StaticFiles(directory=dist / "assets"), name="govuk-assets")
-    app.mount("/static/govuk", StaticFiles(directory=dist), name="govuk-frontend")
+    stylesheet = govuk_stylesheet()
+    served = {
+        "/static/govuk/govuk-frontend.css": (stylesheet, "text/css"),
+        "/static/govuk/govuk-frontend.min.js": (dist / "govuk-frontend.min.js", "text/javascript"),
+    }
+    for path, (file, media_type) in served.items():
+        app.add_api_route(path, _file(file, media_type), methods=["GET"], include_in_schema=False)
+    # The stylesheet looks for its images (and nothing else) under /assets/.
+    app.mount(
+        "/assets/images", StaticFiles(directory=dist / "assets" / "images"), name="govuk-images"
+    )
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-static")
     pages = Pages(node)
 
@@ -45,3 +58,10 @@ def mount(app: FastAPI, node: WebNode) -> None:
     app.include_router(practitioner_router(pages))
     app.include_router(ig_router(pages))
     app.include_router(admin_router(pages))
+
+
+def _file(path: Path, media_type: str) -> Callable[[], Awaitable[FileResponse]]:
+    async def serve() -> FileResponse:
+        return FileResponse(path, media_type=media_type)
+
+    return serve
