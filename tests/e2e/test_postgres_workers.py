@@ -68,6 +68,9 @@ def test_two_workers_share_replay_cache_and_audit_log(tmp_path: Path, postgres_u
             replays = list(pool.map(send, tokens))
         assert statuses == [200] * 12
         assert replays == [401] * 12
+        # Each worker listens on its own socket, so fresh connections reach both of them.
+        health = network.endpoints["police"] + "/health"
+        assert len({httpx.get(health, timeout=60).json()["worker"] for _ in range(24)}) == 2
         engine = create_engine(postgres_url)
         assert AuditLog(engine, "police").size() == 12
         engine.dispose()

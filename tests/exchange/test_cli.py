@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from singleview.cli import app
 from singleview.exchange.config import load_config
+from singleview.exchange.network import Network
 
 runner = CliRunner()
 
@@ -45,3 +47,17 @@ def test_serve_names_the_file_and_key_of_a_bad_configuration(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "partner_deadline_seconds" in result.output
     assert "node.yaml" in result.output
+
+
+def test_serve_with_workers_says_when_its_port_is_taken(network: Network) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(
+            app,
+            ["node", "serve", "--config", str(network.configs["police"]),
+             "--port", str(port), "--workers", "2"],
+        )  # fmt: skip
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output

@@ -10,6 +10,7 @@ by ``SINGLEVIEW_NODE_CONFIG``.
 
 import asyncio
 import datetime as dt
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
@@ -149,6 +150,9 @@ def create_app(node: Node, *, manage_node: bool = True) -> FastAPI:
             "organisation": node.organisation_id,
             "registerUsable": status.usable,
             "registerSerial": status.serial,
+            # Which worker process answered: for the on-call engineer, and to see that
+            # connections are spread across workers.
+            "worker": os.getpid(),
         }
 
     def api_caller(authorization: Annotated[str | None, Header()] = None) -> None:

@@ -57,6 +57,8 @@ def serve(
     """Migrate the node's database, then serve it with uvicorn (each worker builds its app)."""
     import uvicorn
 
+    from singleview.exchange.serving import serve_workers
+
     settings = _config(config)
     migrate(settings.database_url)
     if port is None:
@@ -64,14 +66,16 @@ def serve(
         port = parts.port or (443 if parts.scheme == "https" else 80)
     # Each worker process reads the file again: nothing is shared in memory between them.
     os.environ["SINGLEVIEW_NODE_CONFIG"] = str(config.resolve())
-    uvicorn.run(
-        "singleview.exchange.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    app = "singleview.exchange.app:app_from_environment"
+    if workers == 1:
+        uvicorn.run(app, factory=True, host=host, port=port, log_level="warning")
+        return
+    try:
+        status = serve_workers(app, host=host, port=port, workers=workers, log_level="warning")
+    except OSError as error:
+        console.print(f"[red]error:[/red] cannot listen on {host}:{port}: {error.strerror}")
+        raise typer.Exit(code=1) from error
+    raise typer.Exit(code=status)
 
 
 @node_app.command("init")
