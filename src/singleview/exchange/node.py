@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from singleview.audit import AuditLog, TreeHeadSigner
 from singleview.db import create_engine, session_factory
 from singleview.exchange.config import NodeConfig
-from singleview.governance import PolicyIndex, load_node_policies, policy_index
+from singleview.governance import LivePolicies, PolicyIndex, live_policies, load_live_policies
 from singleview.governance.models import LocalRules
 from singleview.matching.model import MatchModel, load_default_model, load_model
 from singleview.records.service import organisation_contact
@@ -44,7 +44,7 @@ class Node:
     sessions: sessionmaker[Session]
     key: SigningKey
     register: RegisterCache
-    policies: PolicyIndex
+    live_policies: LivePolicies
     model: MatchModel
     audit: AuditLog
     subject_secret: bytes
@@ -55,6 +55,16 @@ class Node:
     def organisation_id(self) -> str:
         """This node's register id."""
         return self.config.organisation_id
+
+    @property
+    def policies(self) -> PolicyIndex:
+        """The policies in force; every worker re-checks the database at most once a second."""
+        return self.live_policies.current()
+
+    @policies.setter
+    def policies(self, index: PolicyIndex) -> None:
+        # This worker has just recorded a change itself: decide with it at once.
+        self.live_policies.replace(index)
 
     @property
     def local_rules(self) -> LocalRules:
@@ -91,14 +101,14 @@ def _subject_secret(config: NodeConfig, key: SigningKey) -> bytes:
     return hmac.new(raw, b"singleview audit subject key", hashlib.sha256).digest()
 
 
-def _policies(config: NodeConfig, sessions: sessionmaker[Session]) -> PolicyIndex:
+def _policies(config: NodeConfig, sessions: sessionmaker[Session]) -> LivePolicies:
     try:
-        return load_node_policies(
+        return load_live_policies(
             sessions, folder=config.policies, recorded_at=dt.datetime.now(dt.UTC)
         )
     except IntegrityError:
         # Another worker recorded the same versions at the same moment: read what it stored.
-        return policy_index(sessions)
+        return live_policies(sessions)
 
 
 def open_node(config: NodeConfig, *, refresh_register: bool = True) -> Node:
@@ -121,7 +131,7 @@ def open_node(config: NodeConfig, *, refresh_register: bool = True) -> Node:
         sessions=sessions,
         key=key,
         register=register,
-        policies=_policies(config, sessions),
+        live_policies=_policies(config, sessions),
         model=model,
         audit=audit,
         subject_secret=_subject_secret(config, key),

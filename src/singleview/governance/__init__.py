@@ -4,6 +4,8 @@ and the review queue where an IG officer settles what the PDP cannot.
 What other capabilities call (the Exchange above all):
 
 - ``load_node_policies`` / ``policy_index``: the node's compiled ``PolicyIndex``;
+- ``load_live_policies`` / ``live_policies``: the same, kept current in every worker
+  (``LivePolicies.current()`` re-checks the store at most once a second);
 - ``load_local_rules``: the responder's suppressions, from its local rules file;
 - ``context_from_enquiry``: a ``DecisionContext`` from a validated enquiry and the
   authenticated requester's register entry;
@@ -14,6 +16,7 @@ What other capabilities call (the Exchange above all):
 """
 
 from singleview.governance.context import RequesterMismatchError, context_from_enquiry
+from singleview.governance.live import LivePolicies, live_policies, load_live_policies
 from singleview.governance.local_rules import LocalRulesError, load_local_rules
 from singleview.governance.models import (
     Consent,
@@ -44,6 +47,7 @@ __all__ = [
     "Consent",
     "Decision",
     "DecisionContext",
+    "LivePolicies",
     "LocalRules",
     "LocalRulesError",
     "PolicyClaim",
@@ -62,6 +66,8 @@ __all__ = [
     "decision_from_dict",
     "decision_to_dict",
     "get_review",
+    "live_policies",
+    "load_live_policies",
     "load_local_rules",
     "load_node_policies",
     "pending_reviews",

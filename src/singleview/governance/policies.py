@@ -45,13 +45,13 @@ def record_policies(
     raise AssertionError("unreachable")
 
 
-def load_node_policies(
+def record_node_policies(
     sessions: sessionmaker[Session],
     *,
     folder: Path | None,
     recorded_at: dt.datetime,
-) -> PolicyIndex:
-    """Record the starter policies and the node's policy folder, then compile what is current.
+) -> list[PolicyVersion]:
+    """Record the starter policies and the node's policy folder; returns the versions new here.
 
     A changed file without a new version number fails here (``PolicyVersionConflictError``) rather
     than silently changing what a past decision meant.
@@ -59,7 +59,17 @@ def load_node_policies(
     versions: list[tuple[PolicyVersion, str | None]] = [(v, "starter") for v in starter_policies()]
     if folder is not None:
         versions.extend((v, str(folder)) for v in load_policy_folder(folder))
-    record_policies(sessions, versions, recorded_at=recorded_at)
+    return record_policies(sessions, versions, recorded_at=recorded_at)
+
+
+def load_node_policies(
+    sessions: sessionmaker[Session],
+    *,
+    folder: Path | None,
+    recorded_at: dt.datetime,
+) -> PolicyIndex:
+    """Record the starter policies and the node's policy folder, then compile what is current."""
+    record_node_policies(sessions, folder=folder, recorded_at=recorded_at)
     return policy_index(sessions)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from singleview.db import Base
@@ -155,6 +156,18 @@ def get_policy_version(session: Session, policy_id: str, version: int) -> Policy
         )
     )
     return None if row is None else _version_from_row(row)
+
+
+def policy_versions_stamp(connection: Connection | Session) -> tuple[int, int]:
+    """How many policy versions are held, and the newest one's id (0, 0 when none).
+
+    Versions are only ever added, so any new version (a suspension is one) changes this: a
+    worker compares it to decide whether to recompile, with one cheap aggregate query.
+    """
+    count, newest = connection.execute(
+        select(func.count(PolicyVersionRow.id), func.max(PolicyVersionRow.id))
+    ).one()
+    return int(count), int(newest or 0)
 
 
 def current_policy_versions(

@@ -1,0 +1,94 @@
+"""Two workers of one node on one database: a policy change made by one reaches the other.
+
+Each worker is a ``Node`` opened from the same configuration, as each uvicorn worker opens its
+own; the second serves enquiries through the real app. The first records a new version of the
+s47 route, then suspends the statutory routes, through the governance service (as the IG
+page does); the second decides with each change within about a second, without a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from singleview.exchange.app import create_app
+from singleview.exchange.network import V03_POLICY_ID, Network
+from singleview.exchange.node import Node, open_node_from_file
+from singleview.governance import policy_index
+from singleview.governance.documents import PolicyVersion, policy_version
+from singleview.governance.policies import record_policies
+from singleview.standards.fhir import parse_answer
+from tests.exchange import world
+from tests.exchange.conftest import Responder, s47_enquiry
+
+S47 = "sv-statutory-s47"
+
+
+@pytest.fixture
+def workers(network: Network) -> Iterator[tuple[Node, Responder]]:
+    """The police node opened twice: worker one, and worker two behind the app."""
+    one = open_node_from_file(network.configs["police"])
+    two = open_node_from_file(network.configs["police"])
+    client = TestClient(create_app(two, manage_node=False), base_url=two.config.public_base_url)
+    yield one, Responder(two, client, network)
+    client.close()
+    one.close()
+    two.close()
+
+
+def _publish(worker: Node, change: Callable[[PolicyVersion], PolicyVersion], *ids: str) -> None:
+    """Record a new version of each policy in ``ids`` on ``worker``, as the IG page does."""
+    versions = [change(worker.policies.versions[i]) for i in ids]
+    now = dt.datetime.now(dt.UTC)
+    record_policies(worker.sessions, [(v, "web:ig-1") for v in versions], recorded_at=now)
+    worker.policies = policy_index(worker.sessions)
+
+
+def _until(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    give_up = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > give_up:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_a_new_version_and_a_suspension_reach_the_other_worker(
+    workers: tuple[Node, Responder],
+) -> None:
+    one, two = workers
+    response = two.enquire("council-csc", s47_enquiry(world.JANE))
+    assert response.status_code == 200, response.text
+    decision = parse_answer(response.content).decision
+    assert decision is not None
+    assert (decision.policy_id, decision.policy_version) == (S47, 1)
+
+    def newer(v: PolicyVersion) -> PolicyVersion:
+        return policy_version(v.policy.model_copy(update={"version": v.version + 1}))
+
+    _publish(one, newer, S47)
+    assert one.policies.versions[S47].version == 2
+
+    def holds_version_2() -> bool:
+        held = two.node.policies.versions.get(S47)
+        return held is not None and held.version == 2
+
+    _until(holds_version_2, "worker two to hold version 2")
+    response = two.enquire("council-csc", s47_enquiry(world.JANE))
+    assert response.status_code == 200, response.text
+    decision = parse_answer(response.content).decision
+    assert decision is not None
+    assert (decision.policy_id, decision.policy_version) == (S47, 2)
+
+    def suspended(v: PolicyVersion) -> PolicyVersion:
+        update = {"status": "withdrawn", "version": v.version + 1}
+        return policy_version(v.policy.model_copy(update=update))
+
+    _publish(one, suspended, S47, V03_POLICY_ID)
+    _until(lambda: S47 in two.node.policies.inactive, "worker two to see the suspension")
+    # With both statutory routes suspended, only professional judgement is left: a review.
+    response = two.enquire("council-csc", s47_enquiry(world.JANE))
+    assert response.status_code == 202, response.text
