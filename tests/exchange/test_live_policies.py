@@ -3,7 +3,8 @@
 Each worker is a ``Node`` opened from the same configuration, as each uvicorn worker opens its
 own; the second serves enquiries through the real app. The first records a new version of the
 s47 route, then suspends the statutory routes, through the governance service (as the IG
-page does); the second decides with each change within about a second, without a restart.
+page does), and at last suspends the local agreement on the IG page itself; the second decides with
+each change within about a second, without a restart.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from singleview.exchange.app import create_app
-from singleview.exchange.network import V03_POLICY_ID, Network
+from singleview.exchange.network import AGREEMENT_ID, V03_POLICY_ID, Network
 from singleview.exchange.node import Node, open_node_from_file
 from singleview.governance import policy_index
 from singleview.governance.documents import PolicyVersion, policy_version
 from singleview.governance.policies import record_policies
 from singleview.standards.fhir import parse_answer
+from singleview.web import add_user
 from tests.exchange import world
 from tests.exchange.conftest import Responder, s47_enquiry
+from tests.web.conftest import PASSWORD, sign_in
 
 S47 = "sv-statutory-s47"
 
@@ -92,3 +95,25 @@ def test_a_new_version_and_a_suspension_reach_the_other_worker(
     # With both statutory routes suspended, only professional judgement is left: a review.
     response = two.enquire("council-csc", s47_enquiry(world.JANE))
     assert response.status_code == 202, response.text
+
+
+def test_a_suspension_on_the_ig_page_reaches_the_other_worker(
+    workers: tuple[Node, Responder],
+) -> None:
+    one, two = workers
+    add_user(
+        one.sessions,
+        username="imran",
+        display_name="Imran",
+        role="ig-officer",
+        password=PASSWORD,
+        now=dt.datetime.now(dt.UTC),
+    )
+    assert AGREEMENT_ID not in two.node.policies.inactive
+    app = create_app(one, manage_node=False)
+    with TestClient(app, base_url=one.config.public_base_url, follow_redirects=False) as page:
+        csrf = sign_in(page, "imran")
+        response = page.post(f"/ig/agreements/{AGREEMENT_ID}/suspend", data={"csrf_token": csrf})
+        assert response.status_code == 303, response.text
+    assert AGREEMENT_ID in one.policies.inactive  # the worker that served the page: at once
+    _until(lambda: AGREEMENT_ID in two.node.policies.inactive, "worker two to see the suspension")
