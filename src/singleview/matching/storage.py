@@ -10,7 +10,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Index, String, Text, delete, func, insert, select
+from sqlalchemy import Index, String, Text, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from singleview.db import Base
@@ -38,6 +38,15 @@ class BlockingKey(Base):
 
 
 _CHUNK = 500
+
+_KEYS = BlockingKey.__table__.c
+_PEOPLE = IndexedPerson.__table__.c
+_POSTINGS = select(_KEYS.key, _KEYS.record_id).where(
+    _KEYS.key.in_(bindparam("keys", expanding=True))
+)
+_FEATURES = select(_PEOPLE.record_id, _PEOPLE.features).where(
+    _PEOPLE.record_id.in_(bindparam("record_ids", expanding=True))
+)
 
 
 def _features_json(person: StandardisedPerson) -> str:
@@ -99,9 +108,10 @@ def find_candidates(
     if not keys:
         return []
     postings: dict[str, list[str]] = defaultdict(list)
-    rows = session.execute(
-        select(BlockingKey.key, BlockingKey.record_id).where(BlockingKey.key.in_(keys))
-    )
+    # Core statements on the session's connection: this runs on every enquiry, and the ORM's
+    # result handling cost more than the two index reads themselves.
+    connection = session.connection()
+    rows = connection.execute(_POSTINGS, {"keys": keys})
     for key, record_id in rows:
         postings[key].append(record_id)
     shared: Counter[str] = Counter()
@@ -111,11 +121,7 @@ def find_candidates(
     chosen = [record_id for record_id, _ in shared.most_common(max_candidates)]
     if not chosen:
         return []
-    found = session.execute(
-        select(IndexedPerson.record_id, IndexedPerson.features).where(
-            IndexedPerson.record_id.in_(chosen)
-        )
-    )
+    found = connection.execute(_FEATURES, {"record_ids": chosen})
     return [
         StandardisedPerson.from_columns(record_id, json.loads(features))
         for record_id, features in found
