@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -87,7 +89,13 @@ def hidden(html: str, name: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
+def page_text(page: str) -> str:
+    """What a reader sees: the page without tags, whitespace collapsed."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def sign_in(client: httpx.Client, username: str, password: str = PASSWORD) -> str:
     """Sign in through the form; returns the session's CSRF token, read from the next page."""
     page = client.get("/sign-in")
     token = hidden(page.text, "csrf_token")

@@ -175,6 +175,11 @@ def test_an_approval_in_the_review_queue_completes_a_waiting_enquiry(
     expect(officer.get_by_role("heading", name="Who the enquiry is about")).to_be_visible()
     expect(officer.get_by_text("Jane Smith", exact=True)).to_be_visible()
     expect(officer.get_by_text("2015-05-01")).to_be_visible()
+    # Conditions in plain English: one that held carries no reason code.
+    held = officer.locator('#conditions [data-status="satisfied"]').first
+    expect(held.locator("dt")).to_have_text("Is the organisation asking active in the register?")
+    expect(held.locator("dd")).to_contain_text("Yes. council-csc is active")
+    expect(held).not_to_contain_text("requester-suspended")
     check(officer, "ig-review-item")
     officer.get_by_role("button", name="Confirm decision").click()
     expect(officer.get_by_role("link", name="Select whether to approve")).to_be_visible()

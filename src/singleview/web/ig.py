@@ -22,7 +22,7 @@ from singleview.governance import (
 )
 from singleview.governance import storage as policy_store
 from singleview.governance.documents import PolicyDocumentError, parse_policy, policy_version
-from singleview.governance.explain import explain_decision, explain_policy, missing_for_permit
+from singleview.governance.explain import explain_policy, missing_for_permit
 from singleview.governance.policies import record_policies
 from singleview.governance.storage import PolicyVersionConflictError
 from singleview.trust.storage import list_refusals
@@ -30,6 +30,7 @@ from singleview.web.auth import form_of, require
 from singleview.web.charts import bar_chart_svg, legend
 from singleview.web.insights import insight_charts, unusual_volumes
 from singleview.web.pages import Pages
+from singleview.web.reasons import logged_reason_lines, reason_lines, without_code
 
 AUDIT_PAGE_SIZE = 100
 ALERT_WINDOW = dt.timedelta(days=7)
@@ -214,6 +215,14 @@ def ig_router(pages: Pages) -> APIRouter:
         related = entries(request_id=item.enquiry_id)
         held = node.held_enquiry(item.id) if node.held_enquiry is not None else None
         matches = [e.entry.match for e in related if e.entry.match is not None]
+        policy = item.decision.policy
+        agreement_name = None
+        if policy is not None:
+            named = [
+                v.policy.name for v in history(policy.policy_id) if v.version == policy.version
+            ]
+            agreement_name = named[0] if named else None
+        failed_codes = [r.code for r in item.decision.failed()]
         return pages.render(
             request,
             "ig/review_item.html",
@@ -221,8 +230,11 @@ def ig_router(pages: Pages) -> APIRouter:
             section="/ig/review",
             item=item,
             requester=organisation_name(item.requester_org_id),
-            explanation=explain_decision(item.decision).split("\n"),
-            missing=missing_for_permit(item.decision),
+            agreement_name=agreement_name,
+            reasons=reason_lines(item.decision.reasons),
+            missing=[
+                without_code(line, failed_codes) for line in missing_for_permit(item.decision)
+            ],
             match=matches[-1] if matches else None,
             related=related,
             subject=held.subject if held is not None else None,
@@ -354,6 +366,9 @@ def ig_router(pages: Pages) -> APIRouter:
             receipt=receipt,
             checked=node.audit_public_keys is not None,
             proof_problem=proof_problem,
+            reasons=logged_reason_lines(
+                logged.entry.decision.reasons if logged.entry.decision else ()
+            ),
             record=logged.canonical_bytes().decode("ascii"),
         )
 
