@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     #: The node's configuration file (YAML), read by each ``singleview node serve`` worker.
     node_config: str | None = None
 
+    # Web alerts: an organisation or practitioner is flagged on the IG officer's alerts page
+    # after this many enquiries in 24 hours, when that is this many times its peers' median.
+    volume_alert_floor: int = 10
+    volume_alert_factor: float = 3.0
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

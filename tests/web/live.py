@@ -70,10 +70,13 @@ def build(folder: Path) -> Network:
 
 
 @contextlib.contextmanager
-def running(network: Network, timeout: float = 120.0) -> Iterator[LiveNetwork]:
-    """Start every node as its own process; stop them (and only them) afterwards."""
+def running(
+    network: Network, timeout: float = 120.0, env: dict[str, str] | None = None
+) -> Iterator[LiveNetwork]:
+    """Start every node as its own process (with ``env`` added to this one's environment);
+    stop them (and only them) afterwards."""
     processes: list[subprocess.Popen[bytes]] = []
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     try:
         for config in network.configs.values():
             log = (config.parent / "node.log").open("wb")

@@ -27,6 +27,7 @@ from singleview.exchange.requester import (
 from singleview.exchange.responder import held_enquiry
 from singleview.exchange.views import EnquirySummary, EnquiryView, PartnerView
 from singleview.governance import policy_index
+from singleview.settings import get_settings
 from singleview.standards.enquiry import Consent, Practitioner
 from singleview.standards.involvement import Involvement, OrganisationContact, Telecom
 from singleview.standards.person import Person
@@ -184,7 +185,8 @@ class ExchangeEnquiries:
 
 
 def web_node(node: Node) -> WebNode:
-    """The pages' view of an exchange node."""
+    """The pages' view of an exchange node (alert thresholds from the node's settings)."""
+    settings = get_settings()
     me = None
     try:
         me = node.register.current().find(node.organisation_id)
@@ -208,6 +210,8 @@ def web_node(node: Node) -> WebNode:
         on_policies_changed=reload_policies,
         held_enquiry=lambda review_id: held_enquiry(node, review_id),
         secure_cookies=node.config.public_base_url.startswith("https://"),
+        volume_alert_floor=settings.volume_alert_floor,
+        volume_alert_factor=settings.volume_alert_factor,
     )
 
 

@@ -283,13 +283,21 @@ def ig_router(pages: Pages) -> APIRouter:
         signed = require(node, request, "ig-officer")
         now = node.clock()
         refusals = list_refusals(node.engine, since=now - ALERT_WINDOW, limit=200)
+        volumes = unusual_volumes(
+            entries(since=now - VOLUME_WINDOW),
+            now,
+            window=VOLUME_WINDOW,
+            floor=node.volume_alert_floor,
+            factor=node.volume_alert_factor,
+        )
         return pages.render(
             request,
             "ig/alerts.html",
             signed=signed,
             section="/ig/alerts",
             refusals=refusals,
-            volumes=unusual_volumes(entries(since=now - VOLUME_WINDOW), now, window=VOLUME_WINDOW),
+            volumes=volumes,
+            names={a.organisation: organisation_name(a.organisation) for a in volumes},
             days=ALERT_WINDOW.days,
         )
 

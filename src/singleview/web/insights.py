@@ -131,7 +131,9 @@ class VolumeAlert:
     """An organisation or practitioner asking far more than usual in the window."""
 
     kind: str  # "organisation" or "practitioner"
+    #: the organisation's id, or the practitioner's id at ``organisation``
     who: str
+    organisation: str
     count: int
     usual: float
 
@@ -147,14 +149,15 @@ def unusual_volumes(
     """Requesters with at least ``floor`` enquiries to us in ``window`` (one per exchange), and
     ``factor`` times their peers' median, so one busy day across the board raises nothing."""
     start = now - window
-    by_org: Counter[str] = Counter()
-    by_person: Counter[str] = Counter()
+    by_org: Counter[tuple[str, str]] = Counter()
+    # Practitioner ids are only unique within their organisation.
+    by_person: Counter[tuple[str, str]] = Counter()
     for items in exchanges(e for e in entries if e.entry.kind in RESPONDER_KINDS).values():
         e = items[0].entry
         if not start <= e.occurred_at <= now:
             continue
-        by_org[e.requester_org_id] += 1
-        by_person[f"{e.practitioner.id} ({e.requester_org_id})"] += 1
+        by_org[(e.requester_org_id, e.requester_org_id)] += 1
+        by_person[(e.practitioner.id, e.requester_org_id)] += 1
     alerts: list[VolumeAlert] = []
     for kind, counts in (("organisation", by_org), ("practitioner", by_person)):
         if not counts:
@@ -164,5 +167,5 @@ def unusual_volumes(
             peers = [c for w, c in counts.items() if w != who]
             usual = float(statistics.median(peers)) if peers else 0.0
             if count >= floor and count >= factor * usual:
-                alerts.append(VolumeAlert(kind, who, count, usual))
+                alerts.append(VolumeAlert(kind, who[0], who[1], count, usual))
     return alerts

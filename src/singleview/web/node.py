@@ -49,4 +49,8 @@ class WebNode:
     on_review_settled: Callable[[str], None] | None = None
     #: Secure cookies need HTTPS; loopback demos run over plain HTTP.
     secure_cookies: bool = False
+    #: Unusual volumes: how many enquiries from one requester in 24 hours before an alert, and
+    #: how many times its peers' median that must be (``SINGLEVIEW_VOLUME_ALERT_*``).
+    volume_alert_floor: int = 10
+    volume_alert_factor: float = 3.0
     clock: Callable[[], dt.datetime] = field(default=utc_now)

@@ -1,0 +1,114 @@
+"""Unusual volumes reach the IG officer's alerts page through the real path.
+
+Five real node processes (the browser tests' network) with the alert's floor set low through
+the node's settings. Practitioners sign in to their own node's pages over HTTP and ask; their
+node sends each enquiry, signed, to every partner; the police node decides and logs it. The
+police IG officer, signed in over HTTP, then reads the alerts page, which counts the log.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.web.conftest import page_text, sign_in
+from tests.web.live import PASSWORD, LiveNetwork, build, running
+
+pytestmark = pytest.mark.slow
+
+#: Enquiries from one requester in 24 hours before an alert (the node's default is 10).
+FLOOR = 4
+WAIT_SECONDS = 60.0
+COUNCIL = "Northmoor Council Children's Services"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNetwork]:
+    """The five-node network, every node started with the low floor."""
+    network = build(tmp_path_factory.mktemp("volume-network"))
+    with running(network, env={"SINGLEVIEW_VOLUME_ALERT_FLOOR": str(FLOOR)}) as started:
+        yield started
+
+
+def signed_in(base: str, username: str) -> tuple[httpx.Client, str]:
+    """An HTTP client signed in to the node at ``base``, and its CSRF token."""
+    client = httpx.Client(base_url=base, timeout=30.0)
+    return client, sign_in(client, username, PASSWORD)
+
+
+def ask(client: httpx.Client, token: str) -> str:
+    """A practitioner sends one early-help enquiry from the form; returns its id."""
+    response = client.post(
+        "/enquiries/new",
+        data={
+            "csrf_token": token,
+            "given_names": "Jane",
+            "family_name": "Smith",
+            "dob-day": "1",
+            "dob-month": "5",
+            "dob-year": "2015",
+            "purpose": "early-help",
+            "consent": "given",
+            "case_reference": "EH-2026-7",
+        },
+    )
+    assert response.status_code == 303, page_text(response.text)
+    found = re.fullmatch(r"/enquiries/([^/]+)", response.headers["location"])
+    assert found, response.headers["location"]
+    return found.group(1)
+
+
+def police_has_answered(client: httpx.Client, enquiry_id: str) -> None:
+    """Wait until the police node has received (and logged) the enquiry and answered it."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    state = "asking"
+    while time.monotonic() < deadline:
+        partners = client.get(f"/enquiries/{enquiry_id}/partners.json").json()["partners"]
+        state = next(p["state"] for p in partners if p["organisation"] == "police")
+        if state != "asking":
+            break
+        time.sleep(0.2)
+    # Early help goes to the police IG officer: the police node logged it and holds it.
+    assert state == "waiting-for-review", f"police still {state} after {WAIT_SECONDS} s"
+
+
+def volume_rows(officer: httpx.Client) -> list[list[str]]:
+    """The rows of the alerts page's unusual-volume table, as the officer reads them."""
+    page = officer.get("/ig/alerts")
+    assert page.status_code == 200
+    table = re.search(r'<table class="govuk-table" id="volumes">(.*?)</table>', page.text, re.S)
+    if table is None:
+        assert "No organisation or practitioner has asked unusually often" in page_text(page.text)
+        return []
+    return [
+        [page_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table.group(1), re.S)
+        if "<td" in row
+    ]
+
+
+def test_one_organisation_and_practitioner_asking_far_more_than_usual(
+    live: LiveNetwork,
+) -> None:
+    officer, _ = signed_in(live.endpoints["police"], "ig-officer")
+    health, health_token = signed_in(live.endpoints["nhs-trust"], "practitioner")
+    council, council_token = signed_in(live.endpoints["council-csc"], "practitioner")
+    # The usual: the NHS trust's practitioner asks the police once.
+    police_has_answered(health, ask(health, health_token))
+    # The council's practitioner asks one short of the floor: nothing unusual yet.
+    for _ in range(FLOOR - 1):
+        police_has_answered(council, ask(council, council_token))
+    assert volume_rows(officer) == []
+
+    police_has_answered(council, ask(council, council_token))
+    rows = volume_rows(officer)
+    assert rows == [
+        [f"{COUNCIL} (council-csc)", "Organisation", str(FLOOR), "1.0"],
+        [f"practitioner at {COUNCIL} (council-csc)", "Practitioner", str(FLOOR), "1.0"],
+    ]
+    for client in (officer, health, council):
+        client.close()
