@@ -29,7 +29,7 @@ from singleview.standards.fhir.organisation import (
     organization_to_contact,
     telecom_to_contact_point,
 )
-from singleview.standards.fhir.outcome import read_resource
+from singleview.standards.fhir.outcome import read_parameters
 from singleview.standards.fhir.parts import group, one, param, parts, resource, value
 from singleview.standards.fhir.serialise import to_json_part
 from singleview.standards.involvement import Involvement, OrganisationContact, Professional, Telecom
@@ -258,7 +258,7 @@ def _decision_json(decision: DecisionSummary) -> list[dict[str, Any]]:
 
 def parse_answer(raw: bytes | str | dict[str, Any]) -> Answer:
     """Read a 200 answer body; InvalidInput names every offending element."""
-    return parameters_to_answer(read_resource(raw, Parameters))
+    return parameters_to_answer(read_parameters(raw))
 
 
 def parameters_to_answer(parameters: Parameters) -> Answer:

@@ -24,7 +24,7 @@ from singleview.standards.fhir.common import (
     coding,
     read_coding,
 )
-from singleview.standards.fhir.outcome import read_resource
+from singleview.standards.fhir.outcome import read_parameters
 from singleview.standards.fhir.parts import group, one, param, parts, resource, value
 from singleview.standards.fhir.patient import patient_to_person, person_to_patient
 from singleview.standards.issues import InvalidInput
@@ -130,7 +130,7 @@ def _consent_parts(consent: Consent) -> list[ParametersParameter]:
 
 def parse_enquiry(raw: bytes | str | dict[str, Any]) -> Enquiry:
     """Read a ``$person-info-query`` body; InvalidInput names every offending element."""
-    return parameters_to_enquiry(read_resource(raw, Parameters))
+    return parameters_to_enquiry(read_parameters(raw))
 
 
 def parameters_to_enquiry(parameters: Parameters) -> Enquiry:

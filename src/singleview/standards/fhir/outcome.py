@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
+from fhir.resources.R4B.parameters import Parameters
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
 from singleview.standards.fhir.common import coding, vocabulary_system
+from singleview.standards.fhir.quick import quick_parameters
 from singleview.standards.issues import InvalidInput, Issue, describe_error
 
 R = TypeVar("R", bound=Resource)
@@ -26,7 +28,7 @@ R = TypeVar("R", bound=Resource)
 def read_resource(raw: bytes | str | dict[str, Any], model: type[R]) -> R:
     """Parse FHIR JSON into ``model`` (e.g. Parameters); InvalidInput names what is wrong."""
     name = model.get_resource_type()
-    data = _json_object(raw) if not isinstance(raw, dict) else raw
+    data = _json_object(raw) if isinstance(raw, bytes | str) else raw
     if not isinstance(data, dict):
         raise InvalidInput([Issue(name, "must be a JSON object", "structure")])
     given = data.get("resourceType")
@@ -45,6 +47,17 @@ def read_resource(raw: bytes | str | dict[str, Any], model: type[R]) -> R:
         # A safety net: fhir.resources occasionally fails outside pydantic on odd input; that
         # is still the sender's malformed body (a 400), never our 500.
         raise InvalidInput([Issue(name, f"is not valid FHIR R4: {error}", "structure")]) from error
+
+
+def read_parameters(raw: bytes | str | dict[str, Any]) -> Parameters:
+    """Parse a Parameters body (an enquiry or an answer); InvalidInput names what is wrong.
+
+    A body in the profile's canonical shape is read by the quick reader; any other goes
+    through fhir.resources, which judges it and names every offending element.
+    """
+    data = _json_object(raw) if isinstance(raw, bytes | str) else raw
+    quick = quick_parameters(data)
+    return quick if quick is not None else read_resource(data, Parameters)
 
 
 def _json_object(raw: bytes | str) -> Any:
