@@ -133,3 +133,41 @@ def test_a_held_enquiry_counts_once_with_its_final_outcome() -> None:
     assert sum(by_purpose.series[0].values) == 1.0
     assert {s.name: s.values for s in outcome.series} == {"PERMIT": (1.0, 0.0)}
     assert answer_times(entries) == [30_000.0]
+
+
+def daily(
+    requester: str, per_day: int, days_back: range, practitioners: int = 3
+) -> list[LoggedEntry]:
+    """``per_day`` enquiries from ``requester`` on each of the days ``days_back`` before NOW."""
+    return [
+        logged(
+            1000 * back + i,
+            "enquiry-received",
+            requester=requester,
+            practitioner=f"{requester}-{i % practitioners}",
+            request=f"{requester}-{back}-{i}",
+            at=NOW - dt.timedelta(days=back, minutes=1),
+        )
+        for back in days_back
+        for i in range(per_day)
+    ]
+
+
+def test_a_requester_that_always_asks_a_lot_is_not_flagged_every_day() -> None:
+    """Thirty a day from the council is its usual, even beside a school asking twice."""
+    entries = daily("council", 30, range(15)) + daily("school", 2, range(1))
+    assert unusual_volumes(entries, NOW) == []
+
+
+def test_a_requester_asking_far_more_than_its_own_usual_is_flagged() -> None:
+    entries = daily("council", 5, range(1, 15)) + daily("council", 30, range(1))
+    entries += daily("school", 2, range(1)) + daily("police-b", 3, range(1))
+    alerts = unusual_volumes(entries, NOW)
+    assert [(a.kind, a.who, a.organisation, a.count) for a in alerts] == [
+        ("organisation", "council", "council", 30),
+        ("practitioner", "council-0", "council", 10),
+        ("practitioner", "council-1", "council", 10),
+        ("practitioner", "council-2", "council", 10),
+    ]
+    assert alerts[0].own_usual == 5.0
+    assert alerts[0].usual == 2.5

@@ -3,7 +3,8 @@
 Five real node processes (the browser tests' network) with the alert's floor set low through
 the node's settings. Practitioners sign in to their own node's pages over HTTP and ask; their
 node sends each enquiry, signed, to every partner; the police node decides and logs it. The
-police IG officer, signed in over HTTP, then reads the alerts page, which counts the log.
+police IG officer, signed in over HTTP, then reads the alerts page, which counts the log; the
+same page is then checked in Chromium with axe-core and photographed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
+from tests.web import browsing
 from tests.web.conftest import page_text, sign_in
 from tests.web.live import PASSWORD, LiveNetwork, build, running
 
@@ -107,8 +110,18 @@ def test_one_organisation_and_practitioner_asking_far_more_than_usual(
     police_has_answered(council, ask(council, council_token))
     rows = volume_rows(officer)
     assert rows == [
-        [f"{COUNCIL} (council-csc)", "Organisation", str(FLOOR), "1.0"],
-        [f"practitioner at {COUNCIL} (council-csc)", "Practitioner", str(FLOOR), "1.0"],
+        [f"{COUNCIL} (council-csc)", "Organisation", str(FLOOR), "0.0", "1.0"],
+        [f"practitioner at {COUNCIL} (council-csc)", "Practitioner", str(FLOOR), "0.0", "1.0"],
     ]
     for client in (officer, health, council):
         client.close()
+
+    # The same page in a real browser: accessible, and photographed with the alert showing.
+    with browsing.chromium() as browser:
+        page = browsing.signed_in(browser, live.endpoints["police"], "ig-officer")
+        page.goto("/ig/alerts")
+        expect(
+            page.get_by_role("cell", name=f"{COUNCIL} (council-csc)", exact=True)
+        ).to_be_visible()
+        browsing.check(page, "ig-alerts-unusual-volume")
+        page.context.close()

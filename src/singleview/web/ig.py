@@ -34,8 +34,10 @@ from singleview.web.reasons import logged_reason_lines, reason_lines, without_co
 
 AUDIT_PAGE_SIZE = 100
 ALERT_WINDOW = dt.timedelta(days=7)
-#: How far back unusual volumes are counted, and how many days the insight charts show.
+#: How far back unusual volumes are counted, how far before that a requester's usual is taken
+#: from, and how many days the insight charts show.
 VOLUME_WINDOW = dt.timedelta(hours=24)
+VOLUME_BASELINE = dt.timedelta(days=14)
 INSIGHT_DAYS = 14
 
 
@@ -284,9 +286,10 @@ def ig_router(pages: Pages) -> APIRouter:
         now = node.clock()
         refusals = list_refusals(node.engine, since=now - ALERT_WINDOW, limit=200)
         volumes = unusual_volumes(
-            entries(since=now - VOLUME_WINDOW),
+            entries(since=now - VOLUME_WINDOW - VOLUME_BASELINE),
             now,
             window=VOLUME_WINDOW,
+            baseline=VOLUME_BASELINE,
             floor=node.volume_alert_floor,
             factor=node.volume_alert_factor,
         )
@@ -298,6 +301,7 @@ def ig_router(pages: Pages) -> APIRouter:
             refusals=refusals,
             volumes=volumes,
             names={a.organisation: organisation_name(a.organisation) for a in volumes},
+            baseline_days=VOLUME_BASELINE.days,
             days=ALERT_WINDOW.days,
         )
 

@@ -135,7 +135,10 @@ class VolumeAlert:
     who: str
     organisation: str
     count: int
+    #: the median of the other requesters' counts in the same window
     usual: float
+    #: the requester's own average per window over the baseline before it
+    own_usual: float = 0.0
 
 
 def unusual_volumes(
@@ -145,27 +148,39 @@ def unusual_volumes(
     window: dt.timedelta = dt.timedelta(hours=24),
     floor: int = 10,
     factor: float = 3.0,
+    baseline: dt.timedelta = dt.timedelta(days=14),
 ) -> list[VolumeAlert]:
-    """Requesters with at least ``floor`` enquiries to us in ``window`` (one per exchange), and
-    ``factor`` times their peers' median, so one busy day across the board raises nothing."""
+    """Requesters with at least ``floor`` enquiries to us in ``window`` (one per exchange) that
+    are ``factor`` times both their own usual and their peers' median.
+
+    Their own usual is their average per window over ``baseline`` before it, so an organisation
+    that always asks a lot is not flagged every day; their peers' median, so one busy day across
+    the board raises nothing. A requester new to us has an own usual of nought.
+    """
     start = now - window
-    by_org: Counter[tuple[str, str]] = Counter()
-    # Practitioner ids are only unique within their organisation.
-    by_person: Counter[tuple[str, str]] = Counter()
+    since = start - baseline
+    recent: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    before: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     for items in exchanges(e for e in entries if e.entry.kind in RESPONDER_KINDS).values():
         e = items[0].entry
-        if not start <= e.occurred_at <= now:
+        if start <= e.occurred_at <= now:
+            period = recent
+        elif since <= e.occurred_at < start:
+            period = before
+        else:
             continue
-        by_org[(e.requester_org_id, e.requester_org_id)] += 1
-        by_person[(e.practitioner.id, e.requester_org_id)] += 1
+        period["organisation"][(e.requester_org_id, e.requester_org_id)] += 1
+        # Practitioner ids are only unique within their organisation.
+        period["practitioner"][(e.practitioner.id, e.requester_org_id)] += 1
+    windows_in_baseline = baseline / window
     alerts: list[VolumeAlert] = []
-    for kind, counts in (("organisation", by_org), ("practitioner", by_person)):
-        if not counts:
-            continue
+    for kind in ("organisation", "practitioner"):
+        counts = recent[kind]
         for who, count in counts.most_common():
             # Compared with the others' median; a lone requester only with the floor.
             peers = [c for w, c in counts.items() if w != who]
             usual = float(statistics.median(peers)) if peers else 0.0
-            if count >= floor and count >= factor * usual:
-                alerts.append(VolumeAlert(kind, who[0], who[1], count, usual))
+            own_usual = before[kind][who] / windows_in_baseline
+            if count >= floor and count >= factor * usual and count >= factor * own_usual:
+                alerts.append(VolumeAlert(kind, who[0], who[1], count, usual, own_usual))
     return alerts
