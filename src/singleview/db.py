@@ -115,11 +115,15 @@ def writer_turn(engine: Engine) -> contextlib.AbstractContextManager[None]:
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     if not database or database == ":memory:" or database.startswith("file:"):
         return _nothing_to_queue()
-    path = str(Path(database).resolve())
-    with _writer_queues_lock:
-        queue = _writer_queues.get(path)
-        if queue is None:
-            queue = _writer_queues[path] = _WriterQueue(Path(f"{path}-writer.lock"))
+    queue = _writer_queues.get(database)
+    if queue is None:
+        with _writer_queues_lock:
+            queue = _writer_queues.get(database)
+            if queue is None:
+                # Two spellings of one file get two thread locks but one lock file, and flock
+                # still lets only one of them in at a time.
+                lock_path = Path(f"{Path(database).resolve()}-writer.lock")
+                queue = _writer_queues[database] = _WriterQueue(lock_path)
     return queue.held()
 
 

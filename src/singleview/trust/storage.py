@@ -8,9 +8,11 @@ so they are made aware again on the way out).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Integer, String, Text, delete, func, inspect, select
+from sqlalchemy import DateTime, Integer, String, Table, Text, delete, func, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Engine
@@ -66,19 +68,25 @@ class RegisterCopyRow(Base):
     token: Mapped[str] = mapped_column(Text)
 
 
-def _insert_ignoring_duplicates(session: Session, table: type[Base], **values: object) -> bool:
+@functools.cache
+def _insert_or_ignore(dialect: str, table: type[Base]) -> Any:
     # One statement that either inserts or does nothing: atomic on both backends, so two
     # workers racing on the same request id cannot both see "first use". RETURNING tells which
-    # happened (rowcount is not reliable for ORM-enabled inserts on every driver).
-    dialect = session.get_bind().dialect.name
+    # happened (rowcount is not reliable for every driver). Built once per table and backend:
+    # it runs on every accepted request.
     primary_key = inspect(table).primary_key[0]
+    target = cast(Table, table.__table__)
     if dialect == "postgresql":
-        statement = postgresql_insert(table).values(**values).on_conflict_do_nothing()
-        return session.execute(statement.returning(primary_key)).first() is not None
+        return postgresql_insert(target).on_conflict_do_nothing().returning(primary_key)
     if dialect == "sqlite":
-        statement_ = sqlite_insert(table).values(**values).on_conflict_do_nothing()
-        return session.execute(statement_.returning(primary_key)).first() is not None
+        return sqlite_insert(target).on_conflict_do_nothing().returning(primary_key)
     raise NotImplementedError(f"no insert-or-ignore for database dialect {dialect!r}")
+
+
+def _insert_ignoring_duplicates(session: Session, table: type[Base], **values: object) -> bool:
+    connection = session.connection()
+    statement = _insert_or_ignore(connection.dialect.name, table)
+    return connection.execute(statement, values).first() is not None
 
 
 def remember_request(session: Session, issuer: str, jti: str, expires_at: dt.datetime) -> bool:
