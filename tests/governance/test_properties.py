@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from singleview.governance.documents import starter_policies
@@ -131,8 +131,31 @@ REASON_CODES = set(load_vocabulary("decision-reasons").codes)
 RANK = {"DENY": 0, "REVIEW": 1, "PERMIT": 2}
 
 
+# Found by this test: a review rule fired only when involvements would be released, so a
+# prohibition on involvements turned REVIEW into PERMIT.
+REVIEWED_S47 = DecisionContext(
+    requester_org_id=LA,
+    requester_org_type="local-authority-childrens-social-care",
+    requester_status="active",
+    practitioner_role="social-worker",
+    purpose="s47-enquiry",
+    decided_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+    claimed_policies=(),
+    data_categories=(),
+    case_reference="S47-2026-1",
+    consent=None,
+    local_rules=LocalRules(
+        suppressions=(Suppression(service_type="sexual-health", action="review"),)
+    ),
+)
+
+
 @settings(max_examples=400, deadline=None)
 @given(ctx=requests, prohibition=prohibitions)
+@example(
+    ctx=REVIEWED_S47,
+    prohibition={"description": "No involvements", "dataCategories": ["involvements"]},
+)
 def test_adding_a_prohibition_never_loosens_a_decision(ctx, prohibition):
     if not any(k != "description" for k in prohibition):
         return  # a prohibition without a condition is invalid, and refused at load

@@ -252,11 +252,11 @@ def decide(index: PolicyIndex, ctx: DecisionContext) -> Decision:
         outcome, checked, released = check_permission(candidate, ctx, today, frozen_excluded)
         reasons.extend(checked)
         if outcome == "PERMIT":
-            return _granted("PERMIT", candidate, released, reasons, ctx)
+            return _granted("PERMIT", candidate, released, reasons, ctx, frozen_excluded)
         if outcome == "REVIEW" and review is None:
             review = (candidate, released)
     if review is not None:
-        return _granted("REVIEW", review[0], review[1], reasons, ctx)
+        return _granted("REVIEW", review[0], review[1], reasons, ctx, frozen_excluded)
     return deny(reasons)
 
 
@@ -266,6 +266,7 @@ def _granted(
     released: tuple[str, ...],
     reasons: list[Reason],
     ctx: DecisionContext,
+    excluded: frozenset[str],
 ) -> Decision:
     """A PERMIT or REVIEW on ``p``'s terms, with the responder's local rules applied."""
     suppressions = ctx.local_rules.suppressions
@@ -284,7 +285,11 @@ def _granted(
                     f"By local rule, involvements with {listing(withheld)} services are withheld.",
                 )
             )
-        if to_review and "involvements" in released:
+        # Whether the enquiry could release involvements is judged before prohibitions take
+        # categories away, so adding a prohibition can never turn this REVIEW into a PERMIT
+        # (a prohibition only ever tightens a decision).
+        asked_for = set(released) | (excluded & p.categories)
+        if to_review and "involvements" in asked_for:
             # Decided here, before matching, for held and unheld people alike: holding an
             # answer back only when the person turns out to have a reserved service would
             # itself tell the requester that they are known and use that service.
