@@ -84,7 +84,7 @@ def age(path: Path, seconds: float) -> None:
     os.utime(path, (stat.st_atime - seconds, stat.st_mtime - seconds))
 
 
-def test_the_node_will_not_start_without_the_built_stylesheet(tmp_path: Path) -> None:
+def test_a_missing_stylesheet_is_an_error_that_says_how_to_build_it(tmp_path: Path) -> None:
     project, modules = fake_project(tmp_path)
     with pytest.raises(FrontendMissingError, match=r"govuk-frontend\.css: .*not built.*bootstrap"):
         govuk_stylesheet(project, modules)
@@ -97,9 +97,7 @@ def test_the_node_will_not_start_without_the_built_stylesheet(tmp_path: Path) ->
 @pytest.mark.parametrize(
     "changed", [str(STYLESHEET_SOURCE), "package.json", "node_modules/.package-lock.json"]
 )
-def test_the_node_will_not_serve_a_stylesheet_older_than_its_inputs(
-    tmp_path: Path, changed: str
-) -> None:
+def test_a_stylesheet_older_than_its_inputs_is_an_error(tmp_path: Path, changed: str) -> None:
     project, modules = fake_project(tmp_path)
     built = project / STYLESHEET
     built.parent.mkdir(parents=True)

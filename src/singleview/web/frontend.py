@@ -7,7 +7,8 @@ rather than from a copy kept in git, so an upgrade is one line in ``package.json
 Its stylesheet is not the package's precompiled one: that uses GDS Transport, a font licensed
 only for services on gov.uk, which a council or police node may not use. The set-up builds our
 own from GOV.UK Frontend's Sass source with the system font stack (``npm run build:css``, see
-``styles/govuk-frontend.scss``) into ``build/web/``; the node refuses to start without it.
+``styles/govuk-frontend.scss``) into ``build/web/``; without it a node serves no pages
+and its log says why (it still answers enquiries).
 """
 
 from __future__ import annotations
