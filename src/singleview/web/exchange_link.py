@@ -194,7 +194,8 @@ def web_node(node: Node) -> WebNode:
         logger.warning("no usable register yet: the pages show the node's id, not its name")
 
     def reload_policies() -> None:
-        # This worker decides with the new version at once; other workers on restart.
+        # This worker decides with the new version at once; the node's other workers see it
+        # within a second (each re-checks the policy store, see governance.live).
         node.policies = policy_index(node.sessions)
 
     return WebNode(
