@@ -62,3 +62,28 @@ def test_missing_key_and_bad_yaml(tmp_path: Path) -> None:
         load_config(path)
     with pytest.raises(NodeConfigError, match="cannot read"):
         load_config(tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize(
+    ("extra", "width"),
+    [
+        ("", 1),
+        ("database_url: postgresql://sv@db/sv", 4),
+        ("enquiry_threads: 3", 3),
+        ("database_url: postgresql://sv@db/sv\nenquiry_threads: 1", 1),
+    ],
+)
+def test_a_worker_answers_one_enquiry_at_a_time_on_sqlite_and_a_few_on_postgresql(
+    tmp_path: Path, extra: str, width: int
+) -> None:
+    path = tmp_path / "node.yaml"
+    lines = [line for line in GOOD.splitlines() if not (extra and line.startswith(extra[:12]))]
+    path.write_text("\n".join([*lines, extra]) + "\n")
+    assert load_config(path).enquiry_lane_width() == width
+
+
+def test_enquiry_threads_must_be_at_least_one(tmp_path: Path) -> None:
+    path = tmp_path / "node.yaml"
+    path.write_text(GOOD + "enquiry_threads: 0\n")
+    with pytest.raises(NodeConfigError, match="enquiry_threads"):
+        load_config(path)

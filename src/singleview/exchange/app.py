@@ -10,12 +10,14 @@ by ``SINGLEVIEW_NODE_CONFIG``.
 
 import asyncio
 import datetime as dt
+import functools
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -52,12 +54,16 @@ def create_app(node: Node, *, manage_node: bool = True) -> FastAPI:
     reviews and closes the node when the app stops."""
     config = node.config
     base = config.public_base_url
+    # Enquiries (and their replay-cache writes) take turns in a lane of their own, a few at a
+    # time, rather than spreading over the default thread pool (see enquiry_lane_width).
+    lane = CapacityLimiter(config.enquiry_lane_width())
     verifier = RequestVerifier(
         node_id=node.organisation_id,
         register=node.register,
         engine=node.engine,
         node_key=node.key,
         public_base_url=base,
+        limiter=lane,
     )
 
     @asynccontextmanager
@@ -107,7 +113,7 @@ def create_app(node: Node, *, manage_node: bool = True) -> FastAPI:
             return verifier.answer(signer, to_json(operation_outcome(error.issues)), 400)
         if enquiry.requester is not None:
             ensure_requester_matches(signer, enquiry.requester)
-        reply = await run_in_threadpool(
+        work = functools.partial(
             answer_enquiry,
             node,
             signer.organisation,
@@ -115,6 +121,7 @@ def create_app(node: Node, *, manage_node: bool = True) -> FastAPI:
             request_id=enquiry.request_id or signer.jti,
             held_url=held_url,
         )
+        reply = await to_thread.run_sync(work, limiter=lane)
         return signed(signer, reply)
 
     @app.get("/fhir/enquiry/{held_id}", tags=["fhir"], summary="Poll an enquiry held for review")

@@ -21,10 +21,10 @@ import logging
 import threading
 from typing import Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI, Request, Response
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from singleview.db import writer_turn
 from singleview.trust.cache import Clock, RegisterCache, RegisterUnavailableError, utc_now
@@ -89,7 +89,10 @@ class RequestVerifier:
         skew: dt.timedelta = CLOCK_SKEW,
         max_lifetime: dt.timedelta = MAX_LIFETIME,
         clock: Clock = utc_now,
+        limiter: CapacityLimiter | None = None,
     ) -> None:
+        """``limiter`` bounds how many replay-cache writes run at once in this process (the
+        exchange routes share theirs with the enquiry work; None: the default thread pool)."""
         self.node_id = node_id
         self.register = register
         self.node_key = node_key
@@ -100,6 +103,7 @@ class RequestVerifier:
         self._clock = clock
         self._accepted = 0
         self._count_lock = threading.Lock()
+        self._limiter = limiter
 
     def target_uri(self, request: Request) -> str:
         """The URI the requester must have signed: the public base URL (if set) + path + query."""
@@ -126,7 +130,7 @@ class RequestVerifier:
             skew=self._skew,
             max_lifetime=self._max_lifetime,
         )
-        if not await run_in_threadpool(self._first_use, verified):
+        if not await to_thread.run_sync(self._first_use, verified, limiter=self._limiter):
             raise TrustRefusalError(
                 "replayed",
                 401,
@@ -219,7 +223,7 @@ class RequestVerifier:
             refusal.kid,
             refusal.message,
         )
-        await run_in_threadpool(self._log_refusal, request, refusal)
+        await to_thread.run_sync(self._log_refusal, request, refusal)
         headers = {}
         if refusal.status == 401:
             headers["WWW-Authenticate"] = f'{SIGNATURE_HEADER} realm="{self.node_id}"'
