@@ -9,24 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
 from singleview.db import create_engine, session_factory
-from singleview.exchange.network import Network, build_network, load_records, wait_until_up
 from singleview.governance.documents import policy_version, starter_policies
 from singleview.governance.policies import record_policies
 from singleview.standards.fhir import enquiry_to_parameters, parse_answer, to_json
-from singleview.trust.keys import load_signing_key
 from singleview.trust.signing import SIGNATURE_HEADER, sign_request
-from tests.e2e.conftest import _free_port
+from tests.e2e.postgres_node import police_on_postgres
 from tests.exchange import world
 from tests.exchange.conftest import s47_enquiry
 
@@ -40,25 +34,9 @@ IN_A_ROW = 12
 def test_both_workers_decide_with_a_version_recorded_behind_their_backs(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    ports = {org: _free_port() for org in world.records()}
-    specs = [s for s in world.specs(ports) if s.organisation_id in ("council-csc", "police")]
-    network = build_network(tmp_path, specs, {"police": world.records()["police"]})
-    config = network.configs["police"]
-    data = yaml.safe_load(config.read_text())
-    data["database_url"] = postgres_url
-    config.write_text(yaml.safe_dump(data))
-    load_records(postgres_url, world.records()["police"], world.contact("Northmoor Police"))
-    command = [sys.executable, "-c", "from singleview.cli import app; app()", "node", "serve",
-               "--config", str(config), "--workers", "2"]  # fmt: skip
-    process = subprocess.Popen(command)
     engine = create_engine(postgres_url)
-    try:
-        police_only = Network(
-            tmp_path, {"police": config}, {"police": network.endpoints["police"]}, ""
-        )
-        wait_until_up(police_only, timeout=240)
-        url = network.endpoints["police"] + "/fhir/Patient/$person-info-query"
-        key = load_signing_key(network.key_files["council-csc"])
+    with police_on_postgres(tmp_path, postgres_url, workers=2) as police:
+        url, key = police.operation_url, police.council_key
         body = json.dumps(to_json(enquiry_to_parameters(s47_enquiry(world.JANE)))).encode()
 
         def version_applied() -> int | None:
@@ -84,11 +62,4 @@ def test_both_workers_decide_with_a_version_recorded_behind_their_backs(
         while in_a_row < IN_A_ROW:
             in_a_row = in_a_row + 1 if version_applied() == 2 else 0
             assert time.monotonic() < give_up, "the workers never decided with version 2"
-    finally:
-        engine.dispose()
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    engine.dispose()

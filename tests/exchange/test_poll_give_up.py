@@ -27,6 +27,7 @@ from singleview.exchange.requester import (
 )
 from singleview.standards.enquiry import Practitioner
 from tests.exchange import world
+from tests.exchange.rows import add_waiting_partner
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 WHO = Practitioner(identifier="sw-7", name="Sam Seven", role="social-worker")
@@ -76,32 +77,7 @@ def test_the_reason_names_the_last_failure() -> None:
 def _waiting_partner(database_url: str) -> None:
     engine = create_engine(database_url)
     with session_factory(engine).begin() as session:
-        session.add(
-            storage.SentEnquiryRow(
-                id="e1",
-                practitioner_id="sw-1",
-                practitioner_name="Alex",
-                practitioner_role="social-worker",
-                purpose="s47-enquiry",
-                enquiry="{}",
-                started_at=NOW,
-                deadline_seconds=5.0,
-            )
-        )
-        session.flush()
-        session.add(
-            storage.PartnerAnswerRow(
-                enquiry_id="e1",
-                partner_id="police",
-                position=0,
-                partner_name="Police",
-                endpoint="http://127.0.0.1:1",
-                state="waiting-for-review",
-                poll_url="http://127.0.0.1:1/fhir/enquiry/h1",
-                next_poll_at=NOW,
-                updated_at=NOW,
-            )
-        )
+        add_waiting_partner(session, NOW, poll_url="http://127.0.0.1:1/fhir/enquiry/h1")
     engine.dispose()
 
 

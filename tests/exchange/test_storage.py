@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 
 import singleview.exchange.storage as storage
 from singleview.db import Base, create_engine, session_factory
+from tests.exchange.rows import add_waiting_partner
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 
@@ -36,31 +37,7 @@ def test_a_held_enquiry_and_a_poll_are_each_claimed_once(database_url: str) -> N
                 created_at=NOW,
             )
         )
-        session.add(
-            storage.SentEnquiryRow(
-                id="e1",
-                practitioner_id="sw-1",
-                practitioner_name="Alex",
-                practitioner_role="social-worker",
-                purpose="s47-enquiry",
-                enquiry="{}",
-                started_at=NOW,
-                deadline_seconds=5.0,
-            )
-        )
-        session.flush()
-        session.add(
-            storage.PartnerAnswerRow(
-                enquiry_id="e1",
-                partner_id="police",
-                position=0,
-                partner_name="Police",
-                endpoint="http://127.0.0.1:1",
-                state="waiting-for-review",
-                next_poll_at=NOW,
-                updated_at=NOW,
-            )
-        )
+        add_waiting_partner(session, NOW)
     with sessions.begin() as session:
         assert storage.claim_held(session, "h1")
     with sessions.begin() as session:
