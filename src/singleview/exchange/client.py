@@ -22,6 +22,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from singleview.audit import ReceiptError, TreeHeadSignatureError, verify_receipt
 from singleview.exchange.single_view import Partner, PartnerResult, PartnerState, state_of_answer
+from singleview.exchange.transport import (
+    AiohttpTransport,
+    ConnectionFailedError,
+    CouldNotConnectError,
+    HttpxTransport,
+    NoAnswerInTimeError,
+    Reply,
+    Transport,
+)
 from singleview.standards.fhir import parse_answer
 from singleview.standards.issues import InvalidInput
 from singleview.standards.organisation import Organisation
@@ -36,8 +45,6 @@ from singleview.trust.signing import (
 
 FHIR_JSON = "application/fhir+json"
 OPERATION_PATH = "/fhir/Patient/$person-info-query"
-#: Connections kept open to one partner (several enquiries may be under way at once).
-PARTNER_CONNECTIONS = 20
 #: Pause before retrying a refused connection or a 503, doubled each time.
 FIRST_BACKOFF = 0.05
 
@@ -98,31 +105,18 @@ class PartnerClient:
         organisation_id: str,
         register: RegisterCache,
     ) -> None:
-        """With ``http``, every request goes through that client (tests give one with a mock
-        transport); without, each partner gets a small connection pool of its own."""
-        self._shared = http
-        self._pools: dict[str, httpx.AsyncClient] = {}
+        """With ``http``, every request goes through that httpx client (tests give one with a
+        mock transport); without, through aiohttp, one small pool per partner."""
+        self._transport: Transport = (
+            HttpxTransport(http) if http is not None else AiohttpTransport()
+        )
         self.key = key
         self.organisation_id = organisation_id
         self.register = register
 
-    def _http_for(self, partner: Partner) -> httpx.AsyncClient:
-        if self._shared is not None:
-            return self._shared
-        pool = self._pools.get(partner.organisation_id)
-        if pool is None:
-            # One pool per partner, not one for all: httpcore looks over every connection in a
-            # pool for every request, and with fifty partners' connections in one pool a
-            # fan-out spent more time choosing connections than checking the answers.
-            limits = httpx.Limits(max_connections=PARTNER_CONNECTIONS)
-            pool = self._pools[partner.organisation_id] = httpx.AsyncClient(limits=limits)
-        return pool
-
     async def aclose(self) -> None:
         """Close every connection this client opened."""
-        for pool in [*self._pools.values(), *([self._shared] if self._shared else [])]:
-            await pool.aclose()
-        self._pools.clear()
+        await self._transport.aclose()
 
     async def exchange(
         self, partner: Partner, method: str, url: str, body: bytes, deadline: float
@@ -153,30 +147,30 @@ class PartnerClient:
                 headers["Content-Type"] = FHIR_JSON
             remaining = give_up_at - time.monotonic()
             try:
-                response = await self._http_for(partner).request(
-                    method, url, content=body, headers=headers, timeout=max(remaining, 0.001)
+                response = await self._transport.send(
+                    partner.organisation_id, method, url, body, headers, max(remaining, 0.001)
                 )
-            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            except CouldNotConnectError as error:
                 # Nothing reached the partner: safe to try again while time remains.
                 if give_up_at - time.monotonic() > backoff * 2:
                     await asyncio.sleep(backoff)
                     backoff *= 2
                     continue
-                return no_answer(f"could not connect: {error or type(error).__name__}")
-            except httpx.TimeoutException:
+                return no_answer(f"could not connect: {error}")
+            except NoAnswerInTimeError:
                 return no_answer(f"no answer within {deadline:g} s")
-            except httpx.HTTPError as error:
-                return no_answer(f"the connection failed: {type(error).__name__}: {error}")
-            if response.status_code == 503 and give_up_at - time.monotonic() > backoff * 2:
+            except ConnectionFailedError as error:
+                return no_answer(f"the connection failed: {error}")
+            if response.status == 503 and give_up_at - time.monotonic() > backoff * 2:
                 await asyncio.sleep(backoff)
                 backoff *= 2
                 continue
             return self._interpret(partner, response, signed.jti, elapsed())
 
     def _interpret(
-        self, partner: Partner, response: httpx.Response, request_jti: str, elapsed_ms: float
+        self, partner: Partner, response: Reply, request_jti: str, elapsed_ms: float
     ) -> Exchanged:
-        status = response.status_code
+        status = response.status
         digest = hashlib.sha256(response.content).hexdigest()
 
         def no_answer(problem: str) -> Exchanged:
