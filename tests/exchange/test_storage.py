@@ -54,3 +54,36 @@ def test_a_held_enquiry_and_a_poll_are_each_claimed_once(database_url: str) -> N
         assert not storage.claim_poll(session, "e1", "police", first_due, later)
         assert storage.due_polls(session, NOW + dt.timedelta(seconds=1)) == []
     engine.dispose()
+
+
+def test_first_answers_are_set_in_one_statement_on_both_backends(database_url: str) -> None:
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        add_waiting_partner(session, NOW)
+    with sessions.begin() as session:
+        storage.record_first_answers(
+            session,
+            [
+                {
+                    "row_enquiry_id": "e1",
+                    "row_partner_id": "police",
+                    "state": "known",
+                    "elapsed_ms": 12.5,
+                    "answer": '{"match": true}',
+                    "next_poll_at": None,
+                    "updated_at": NOW + dt.timedelta(seconds=1),
+                }
+            ],
+        )
+    with sessions() as session:
+        row = session.get(storage.PartnerAnswerRow, ("e1", "police"))
+        assert row is not None
+        assert (row.state, row.elapsed_ms, row.answer, row.next_poll_at) == (
+            "known",
+            12.5,
+            '{"match": true}',
+            None,
+        )
+        assert row.partner_name == "Police"  # columns not named are left alone
+    engine.dispose()

@@ -271,31 +271,36 @@ def _categories(result: PartnerResult) -> tuple[str, ...]:
     return released_categories(result.answer) if result.answer is not None else ()
 
 
+def _answer_columns(result: PartnerResult, next_poll: float | None) -> dict[str, Any]:
+    """The partner-answer columns a result sets (elapsed time apart: see ``_update_row``)."""
+    now = _now()
+    return {
+        "state": result.state.value,
+        "answer": None
+        if result.answer is None
+        else result.answer.model_dump_json(by_alias=True, exclude_none=True),
+        "refusal_codes": json.dumps(list(result.refusal_codes)) if result.refusal_codes else None,
+        "refusal_text": result.refusal_text,
+        "problem": result.problem,
+        "poll_url": result.poll_url,
+        "next_poll_at": now + dt.timedelta(seconds=next_poll)
+        if result.state is PartnerState.WAITING_FOR_REVIEW and next_poll is not None
+        else None,
+        "poll_failing_since": None,
+        "updated_at": now,
+    }
+
+
 def _update_row(
     session: Session, enquiry_id: str, result: PartnerResult, next_poll: float | None
 ) -> None:
-    now = _now()
     row = session.get(storage.PartnerAnswerRow, (enquiry_id, result.partner.organisation_id))
     assert row is not None
-    row.state = result.state.value
+    # A poll's 202 keeps the time the partner first took to say "held for review".
     if result.state is not PartnerState.WAITING_FOR_REVIEW or row.elapsed_ms is None:
         row.elapsed_ms = result.elapsed_ms
-    row.answer = (
-        None
-        if result.answer is None
-        else result.answer.model_dump_json(by_alias=True, exclude_none=True)
-    )
-    row.refusal_codes = json.dumps(list(result.refusal_codes)) if result.refusal_codes else None
-    row.refusal_text = result.refusal_text
-    row.problem = result.problem
-    row.poll_url = result.poll_url
-    row.next_poll_at = (
-        now + dt.timedelta(seconds=next_poll)
-        if result.state is PartnerState.WAITING_FOR_REVIEW and next_poll is not None
-        else None
-    )
-    row.poll_failing_since = None
-    row.updated_at = now
+    for column, value in _answer_columns(result, next_poll).items():
+        setattr(row, column, value)
 
 
 def _store(node: Node, enquiry_id: str, result: PartnerResult, next_poll: float | None) -> None:
@@ -363,12 +368,21 @@ class _Recorder:
         node = self._node
         # Our own entries need no receipts (those are for partners): extend skips the proofs.
         node.audit.extend([_received_entry(node, e, x) for e, x in group])
+        next_poll = node.config.review_poll_seconds
         with node.sessions.begin() as session:
-            for enquiry, exchanged in group:
-                assert enquiry.request_id is not None
-                _update_row(
-                    session, enquiry.request_id, exchanged.result, node.config.review_poll_seconds
-                )
+            # A fan-out's rows are still "asking": each is set outright, with no read first.
+            storage.record_first_answers(
+                session,
+                [
+                    {
+                        "row_enquiry_id": enquiry.request_id,
+                        "row_partner_id": exchanged.result.partner.organisation_id,
+                        "elapsed_ms": exchanged.result.elapsed_ms,
+                        **_answer_columns(exchanged.result, next_poll),
+                    }
+                    for enquiry, exchanged in group
+                ],
+            )
 
 
 async def _fan_out(

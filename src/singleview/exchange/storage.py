@@ -8,8 +8,20 @@ partner's part of a practitioner's enquiry as it arrives, so any worker can show
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import (
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from singleview.db import Base
@@ -158,3 +170,22 @@ def held_for_review(session: Session, review_id: str) -> HeldEnquiryRow | None:
     return session.scalars(
         select(HeldEnquiryRow).where(HeldEnquiryRow.review_id == review_id)
     ).first()
+
+
+_ANSWERS_TABLE = cast(Table, PartnerAnswerRow.__table__)
+_ANSWERS = _ANSWERS_TABLE.c
+_RECORD_FIRST_ANSWER = (
+    update(_ANSWERS_TABLE)
+    .where(_ANSWERS.enquiry_id == bindparam("row_enquiry_id"))
+    .where(_ANSWERS.partner_id == bindparam("row_partner_id"))
+)
+
+
+def record_first_answers(session: Session, answers: list[dict[str, object]]) -> None:
+    """Set several partners' first answers in one statement run for each (no reads first).
+
+    Each dict names its row as ``row_enquiry_id`` and ``row_partner_id`` and gives the
+    columns to set (state, elapsed_ms, answer, ..., updated_at).
+    """
+    if answers:
+        session.connection().execute(_RECORD_FIRST_ANSWER, answers)
