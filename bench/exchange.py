@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import uvicorn
 import yaml
@@ -361,10 +362,13 @@ async def host_nodes(configs: list[str]) -> None:
 
     servers = []
     canned = os.environ.get("BENCH_CANNED_PERSON") is not None
+    # The nodes of one process share its interpreter lock, so they share one enquiry lane:
+    # one process answers one enquiry at a time, as one single-worker node would.
+    lane = anyio.CapacityLimiter(1)
     for config in configs:
         node = open_node_from_file(Path(config))
         port = int(node.config.public_base_url.rsplit(":", 1)[1])
-        app = canned_app(node) if canned else create_app(node, manage_node=False)
+        app = canned_app(node) if canned else create_app(node, manage_node=False, lane=lane)
         servers.append(
             uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         )

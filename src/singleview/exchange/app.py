@@ -49,14 +49,17 @@ def _fhir(content: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(content, status_code=status, media_type=FHIR_JSON)
 
 
-def create_app(node: Node, *, manage_node: bool = True) -> FastAPI:
+def create_app(
+    node: Node, *, manage_node: bool = True, lane: CapacityLimiter | None = None
+) -> FastAPI:
     """The node's FastAPI app. With ``manage_node`` it refreshes the register, polls partners'
-    reviews and closes the node when the app stops."""
+    reviews and closes the node when the app stops. ``lane``: share one enquiry lane between
+    several nodes served by one process (they share its interpreter lock too)."""
     config = node.config
     base = config.public_base_url
     # Enquiries (and their replay-cache writes) take turns in a lane of their own, a few at a
     # time, rather than spreading over the default thread pool (see enquiry_lane_width).
-    lane = CapacityLimiter(config.enquiry_lane_width())
+    lane = lane or CapacityLimiter(config.enquiry_lane_width())
     verifier = RequestVerifier(
         node_id=node.organisation_id,
         register=node.register,
