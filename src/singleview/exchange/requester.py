@@ -104,7 +104,7 @@ class _Background:
         self._node = node
 
     def client(self) -> PartnerClient:
-        # Created on the loop's own thread (httpx binds its pool to the running loop).
+        # Created on the loop's own thread (aiohttp binds its sessions to the running loop).
         if self._client is None:
             self._client = PartnerClient(
                 key=self._node.key,
