@@ -106,19 +106,9 @@ def set_base_url(config: Path, port: int) -> None:
 
 
 def node_process(config: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-c",
-        "from singleview.cli import app; app()",
-        "node",
-        "serve",
-        "--config",
-        str(config),
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
+    from singleview.exchange.network import serve_command
+
+    command = serve_command(config, port=port, workers=workers)
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -210,13 +200,10 @@ def enquiry_bodies(folder: Path) -> list[bytes]:
 
 def presigned(url: str, bodies: list[bytes], count: int, sign: Any) -> list[bytes]:
     """``count`` requests to ``url``, each signed with a fresh request id, ready to send."""
+    chosen = (bodies[number % len(bodies)] for number in range(count))
     return [
-        raw_request(
-            url,
-            bodies[number % len(bodies)],
-            {"Content-Type": "application/fhir+json", **sign(url, bodies[number % len(bodies)])},
-        )
-        for number in range(count)
+        raw_request(url, body, {"Content-Type": "application/fhir+json", **sign(url, body)})
+        for body in chosen
     ]
 
 

@@ -20,7 +20,14 @@ from typing import Any
 import httpx
 import pytest
 
-from singleview.exchange.network import Network, NodeSpec, build_network, stop_nodes, wait_until_up
+from singleview.exchange.network import (
+    Network,
+    NodeSpec,
+    build_network,
+    serve_command,
+    stop_nodes,
+    wait_until_up,
+)
 from tests.exchange import world
 
 MISBEHAVING = {"slow": "slow-partner", "garbage": "garbage-partner", "badsig": "badsig-partner"}
@@ -69,11 +76,6 @@ class LiveNetwork:
                 time.sleep(0.3)
 
 
-def _node_command(config: Path) -> list[str]:
-    return [sys.executable, "-c", "from singleview.cli import app; app()", "node", "serve",
-            "--config", str(config)]  # fmt: skip
-
-
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNetwork]:
     """Build the network, start every process, wait until all answer; stop them afterwards."""
@@ -101,7 +103,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNetwork]:
             config = network.configs[organisation_id]
             log = (config.parent / "node.log").open("wb")
             processes.append(
-                subprocess.Popen(_node_command(config), stdout=log, stderr=subprocess.STDOUT)
+                subprocess.Popen(serve_command(config), stdout=log, stderr=subprocess.STDOUT)
             )
         misbehaving = [
             f"{kind}:{org}:{odd_ports[org]}:{network.key_files[org]}"

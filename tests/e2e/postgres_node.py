@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +11,13 @@ from pathlib import Path
 
 import yaml
 
-from singleview.exchange.network import Network, build_network, load_records, wait_until_up
+from singleview.exchange.network import (
+    Network,
+    build_network,
+    load_records,
+    serve_command,
+    wait_until_up,
+)
 from singleview.trust.keys import SigningKey, load_signing_key
 from tests.e2e.conftest import _free_port
 from tests.exchange import world
@@ -38,9 +43,7 @@ def police_on_postgres(tmp_path: Path, postgres_url: str, workers: int) -> Itera
     data["database_url"] = postgres_url
     config.write_text(yaml.safe_dump(data))
     load_records(postgres_url, world.records()["police"], world.contact("Northmoor Police"))
-    command = [sys.executable, "-c", "from singleview.cli import app; app()", "node", "serve",
-               "--config", str(config), "--workers", str(workers)]  # fmt: skip
-    process = subprocess.Popen(command)
+    process = subprocess.Popen(serve_command(config, workers=workers))
     try:
         police_only = Network(
             tmp_path, {"police": config}, {"police": network.endpoints["police"]}, ""

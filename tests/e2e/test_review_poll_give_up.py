@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,7 +24,13 @@ from sqlalchemy import text
 import singleview.exchange.storage as storage
 from singleview.audit import AuditLog
 from singleview.db import create_engine, session_factory
-from singleview.exchange.network import Network, build_network, stop_nodes, wait_until_up
+from singleview.exchange.network import (
+    Network,
+    build_network,
+    serve_command,
+    stop_nodes,
+    wait_until_up,
+)
 from tests.e2e.conftest import _free_port
 from tests.exchange import world
 
@@ -69,8 +74,7 @@ def two_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoNodes]:
         for organisation_id in network.configs:
             node_config = network.configs[organisation_id]
             log = (node_config.parent / "node.log").open("wb")
-            command = [sys.executable, "-c", "from singleview.cli import app; app()", "node",
-                       "serve", "--config", str(node_config)]  # fmt: skip
+            command = serve_command(node_config)
             processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
         wait_until_up(network, timeout=280, processes=processes)
         yield TwoNodes(network)

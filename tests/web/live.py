@@ -12,19 +12,23 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from singleview.db import create_engine, session_factory
-from singleview.exchange.network import Network, build_network, stop_nodes, wait_until_up
+from singleview.exchange.network import (
+    Network,
+    build_network,
+    serve_command,
+    stop_nodes,
+    wait_until_up,
+)
 from singleview.web import demo_accounts
 from tests.exchange import world
 
 PASSWORD = "demo password for tests"
 ORGANISATIONS = ("council-csc", "police", "nhs-trust", "academy-trust", "youth-justice")
-SERVE = "from singleview.cli import app; app()"
 
 
 def free_ports(count: int) -> list[int]:
@@ -82,7 +86,7 @@ def running(
             log = (config.parent / "node.log").open("wb")
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-c", SERVE, "node", "serve", "--config", str(config)],
+                    serve_command(config),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     env=env,

@@ -16,7 +16,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +27,7 @@ from singleview.exchange.network import (
     Network,
     NodeSpec,
     build_network,
+    serve_command,
     stop_nodes,
     wait_until_up,
 )
@@ -185,15 +185,7 @@ def running(network: Network) -> Iterator[list[subprocess.Popen[bytes]]]:
             log = (config.parent / "node.log").open("wb")
             processes.append(
                 subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-                    [
-                        sys.executable,
-                        "-c",
-                        "from singleview.cli import app; app()",
-                        "node",
-                        "serve",
-                        "--config",
-                        str(config),
-                    ],
+                    serve_command(config),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )

@@ -16,6 +16,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -276,6 +277,13 @@ def build_network(
     template.unlink()
     write_register(folder, organisations, register_hours)
     return Network(folder, configs, endpoints, token, key_files)
+
+
+def serve_command(config: Path, *, port: int | None = None, workers: int = 1) -> list[str]:
+    """``singleview node serve`` for ``config``, run by this interpreter as its own process."""
+    command = [sys.executable, "-c", "from singleview.cli import app; app()", "node", "serve"]
+    command += ["--config", str(config), "--workers", str(workers)]
+    return command + (["--port", str(port)] if port is not None else [])
 
 
 def stop_nodes(processes: Iterable[subprocess.Popen[bytes]], timeout: float = 15.0) -> None:
