@@ -10,7 +10,7 @@ by ``SINGLEVIEW_NODE_CONFIG``.
 
 import asyncio
 import datetime as dt
-import functools
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -22,6 +22,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from singleview.audit.group import GroupCommit
 from singleview.audit.http import audit_router
 from singleview.exchange.api import EnquiryRequest
 from singleview.exchange.metadata import capability_statement, operation_definition
@@ -34,7 +35,7 @@ from singleview.exchange.requester import (
     start_poller,
     stop_background,
 )
-from singleview.exchange.responder import Reply, answer_enquiry, answer_held
+from singleview.exchange.responder import Prepared, Reply, answer_held, prepare_answer
 from singleview.settings import get_settings
 from singleview.standards.fhir import operation_outcome, parse_enquiry, to_json
 from singleview.standards.issues import InvalidInput
@@ -60,6 +61,8 @@ def create_app(
     # Enquiries (and their replay-cache writes) take turns in a lane of their own, a few at a
     # time, rather than spreading over the default thread pool (see enquiry_lane_width).
     lane = lane or CapacityLimiter(config.enquiry_lane_width())
+    # Answers finished at about the same time share one audit-log transaction.
+    group_commit = GroupCommit(node.audit, lane)
     verifier = RequestVerifier(
         node_id=node.organisation_id,
         register=node.register,
@@ -77,6 +80,11 @@ def create_app(
         refresh = dt.timedelta(seconds=config.register_refresh_seconds)
         task = asyncio.create_task(node.register.keep_fresh(refresh))
         start_poller(node)
+        # What is loaded by now (FHIR models, policies, the ORM) lives as long as the worker:
+        # about 170,000 objects, which every full collection walked, pausing every enquiry
+        # under way for 110-160 ms (measured). Frozen, the collector leaves them alone.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
@@ -106,26 +114,32 @@ def create_app(
         summary="Do you know this person, and who should we call?",
     )
     async def person_info_query(
-        request: Request, signer: Annotated[VerifiedRequest, Depends(verifier)]
+        request: Request, signer: Annotated[VerifiedRequest, Depends(verifier.authenticated)]
     ) -> Response:
         """The profile's operation: a signed FHIR Parameters enquiry in, a signed answer out."""
         body = await request.body()
         try:
             enquiry = parse_enquiry(body)
         except InvalidInput as error:
+            await to_thread.run_sync(verifier.first_use, signer, limiter=lane)
             return verifier.answer(signer, to_json(operation_outcome(error.issues)), 400)
         if enquiry.requester is not None:
             ensure_requester_matches(signer, enquiry.requester)
-        work = functools.partial(
-            answer_enquiry,
-            node,
-            signer.organisation,
-            enquiry,
-            request_id=enquiry.request_id or signer.jti,
-            held_url=held_url,
-        )
-        reply = await to_thread.run_sync(work, limiter=lane)
-        return signed(signer, reply)
+
+        def first_use_then_prepare() -> Prepared:
+            # The replay check and the answer in one turn of the lane (see authenticated).
+            verifier.first_use(signer)
+            return prepare_answer(
+                node,
+                signer.organisation,
+                enquiry,
+                request_id=enquiry.request_id or signer.jti,
+                held_url=held_url,
+            )
+
+        prepared = await to_thread.run_sync(first_use_then_prepare, limiter=lane)
+        receipt = await group_commit.append(prepared.entry)
+        return signed(signer, prepared.finish(receipt))
 
     @app.get("/fhir/enquiry/{held_id}", tags=["fhir"], summary="Poll an enquiry held for review")
     async def held_enquiry(

@@ -58,6 +58,19 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """An answer waiting only for its log entry: ``finish`` turns the entry's receipt into
+    the reply. The HTTP edge logs many of these together (see ``audit.group``)."""
+
+    entry: AuditEntry
+    finish: Callable[[Receipt], Reply]
+
+    def logged_by(self, node: Node) -> Reply:
+        """Log the entry on its own and return the reply."""
+        return self.finish(node.audit.append(self.entry))
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -141,20 +154,18 @@ class _Exchange:
         )
 
 
-def _refusal(exchange: _Exchange, decision: Decision, now: dt.datetime, **extra: Any) -> Reply:
+def _refusal(exchange: _Exchange, decision: Decision, now: dt.datetime, **extra: Any) -> Prepared:
     content = to_json(refusal_outcome([(r.code, r.explanation) for r in decision.failed()]))
-    entries = [
-        exchange.entry(
-            "answer-sent",
-            decision_value=decision,
-            release=ReleaseRecord(digest=digest_of(content), http_status=403),
-            subject=exchange.subject(),
-            occurred_at=now,
-            **extra,
-        )
-    ]
-    exchange.node.audit.append_batch(entries)
-    return Reply(403, content)
+    entry = exchange.entry(
+        "answer-sent",
+        decision_value=decision,
+        release=ReleaseRecord(digest=digest_of(content), http_status=403),
+        subject=exchange.subject(),
+        occurred_at=now,
+        **extra,
+    )
+    # The profile's 403 is a bare OperationOutcome: the refusal is logged, but carries no receipt.
+    return Prepared(entry, lambda _receipt: Reply(403, content))
 
 
 def waiting_outcome(held_url: str) -> dict[str, Any]:
@@ -186,7 +197,7 @@ def _waiting(held_url: str) -> Reply:
 
 def _hold(
     exchange: _Exchange, decision: Decision, now: dt.datetime, held_url: Callable[[str], str]
-) -> Reply:
+) -> Prepared:
     node = exchange.node
     item = submit_for_review(
         node.sessions,
@@ -210,16 +221,14 @@ def _hold(
             )
         )
     reply = _waiting(held_url(held_id))
-    node.audit.append(
-        exchange.entry(
-            "answer-sent",
-            decision_value=decision,
-            release=ReleaseRecord(digest=digest_of(reply.content), http_status=202),
-            subject=exchange.subject(),
-            occurred_at=now,
-        )
+    entry = exchange.entry(
+        "answer-sent",
+        decision_value=decision,
+        release=ReleaseRecord(digest=digest_of(reply.content), http_status=202),
+        subject=exchange.subject(),
+        occurred_at=now,
     )
-    return reply
+    return Prepared(entry, lambda _receipt: reply)
 
 
 def _release(
@@ -227,8 +236,8 @@ def _release(
     decision: Decision,
     now: dt.datetime,
     **extra: Any,
-) -> Reply:
-    """Match, release what the decision allows, log, answer."""
+) -> Prepared:
+    """Match and release what the decision allows; the receipt is added once it is logged."""
     node = exchange.node
     with node.sessions() as session:
         result = match(session, exchange.enquiry.subject, node.model)
@@ -250,8 +259,7 @@ def _release(
         occurred_at=now,
         **extra,
     )
-    receipt = node.audit.append(entry)
-    return Reply(200, with_receipt(unsigned, receipt))
+    return Prepared(entry, lambda receipt: Reply(200, with_receipt(unsigned, receipt)))
 
 
 def with_receipt(parameters: dict[str, Any], receipt: Receipt) -> dict[str, Any]:
@@ -278,6 +286,22 @@ def answer_enquiry(
 
     ``held_url`` turns a held enquiry's id into the URL it can be polled at.
     """
+    prepared = prepare_answer(
+        node, requester, enquiry, request_id=request_id, held_url=held_url, now=now
+    )
+    return prepared.logged_by(node)
+
+
+def prepare_answer(
+    node: Node,
+    requester: Organisation,
+    enquiry: Enquiry,
+    *,
+    request_id: str,
+    held_url: Callable[[str], str],
+    now: dt.datetime | None = None,
+) -> Prepared:
+    """Everything :func:`answer_enquiry` does except logging: decide, hold or match."""
     now = now or _now()
     context = context_from_enquiry(enquiry, requester, decided_at=now, local_rules=node.local_rules)
     decision = node.policies.decide(context)
@@ -353,9 +377,10 @@ def answer_held(
         assert final is not None
         reviewer = Practitioner(id=review.decided_by or "unknown", role="ig-officer")
         if final.outcome == "PERMIT":
-            reply = _release(exchange, final, now, reviewer=reviewer)
+            prepared = _release(exchange, final, now, reviewer=reviewer)
         else:
-            reply = _refusal(exchange, final, now, reviewer=reviewer)
+            prepared = _refusal(exchange, final, now, reviewer=reviewer)
+        reply = prepared.logged_by(node)
     except BaseException:
         with node.sessions.begin() as session:
             row = session.get(storage.HeldEnquiryRow, held_id)

@@ -114,6 +114,17 @@ class RequestVerifier:
 
     async def __call__(self, request: Request) -> VerifiedRequest:
         """FastAPI dependency: the verified signer, or a :class:`TrustRefusalError`."""
+        verified = await self.authenticated(request)
+        await to_thread.run_sync(self.first_use, verified, limiter=self._limiter)
+        return verified
+
+    async def authenticated(self, request: Request) -> VerifiedRequest:
+        """FastAPI dependency for a route that checks for replays itself: everything the
+        verifier checks except that. The route must call :meth:`first_use` (in a worker
+        thread) before it acts on the request or answers it.
+
+        The enquiry route does, in the same worker-thread turn as its answer, to save a
+        second turn on a busy node."""
         body = await request.body()
         try:
             register = self.register.current()
@@ -130,7 +141,12 @@ class RequestVerifier:
             skew=self._skew,
             max_lifetime=self._max_lifetime,
         )
-        if not await to_thread.run_sync(self._first_use, verified, limiter=self._limiter):
+        request.state.verified_request = verified
+        return verified
+
+    def first_use(self, verified: VerifiedRequest) -> None:
+        """Record the request's id; a :class:`TrustRefusalError` if it was used before."""
+        if not self._remember(verified):
             raise TrustRefusalError(
                 "replayed",
                 401,
@@ -139,10 +155,8 @@ class RequestVerifier:
                 verified.kid,
                 verified.jti,
             )
-        request.state.verified_request = verified
-        return verified
 
-    def _first_use(self, verified: VerifiedRequest) -> bool:
+    def _remember(self, verified: VerifiedRequest) -> bool:
         with self._count_lock:
             self._accepted += 1
             purge = self._accepted % PURGE_EVERY == 0
