@@ -9,8 +9,22 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import Index, String, Text, bindparam, delete, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Index,
+    Select,
+    String,
+    Text,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from singleview.db import Base
@@ -41,12 +55,32 @@ _CHUNK = 500
 
 _KEYS = BlockingKey.__table__.c
 _PEOPLE = IndexedPerson.__table__.c
-_POSTINGS = select(_KEYS.key, _KEYS.record_id).where(
-    _KEYS.key.in_(bindparam("keys", expanding=True))
-)
-_FEATURES = select(_PEOPLE.record_id, _PEOPLE.features).where(
-    _PEOPLE.record_id.in_(bindparam("record_ids", expanding=True))
-)
+
+
+def _among(column: ColumnElement[str], name: str, dialect: str) -> ColumnElement[bool]:
+    """``column`` is one of the list given as parameter ``name``, passed as one value (see
+    :func:`_list_value`). An expanding ``IN`` is rendered again for every length of list, and
+    that cost more than the index read on every enquiry."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(String)))
+    if dialect == "sqlite":
+        values = func.json_each(bindparam(name, type_=String)).table_valued("value")
+        return column.in_(select(values.c.value))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _list_value(values: list[str], dialect: str) -> object:
+    return json.dumps(values) if dialect == "sqlite" else values
+
+
+@cache
+def _lookups(dialect: str) -> tuple[Select[str, str], Select[str, str]]:
+    """The two index reads of :func:`find_candidates`, built once per database dialect."""
+    postings = select(_KEYS.key, _KEYS.record_id).where(_among(_KEYS.key, "keys", dialect))
+    features = select(_PEOPLE.record_id, _PEOPLE.features).where(
+        _among(_PEOPLE.record_id, "record_ids", dialect)
+    )
+    return postings, features
 
 
 def _features_json(person: StandardisedPerson) -> str:
@@ -111,7 +145,9 @@ def find_candidates(
     # Core statements on the session's connection: this runs on every enquiry, and the ORM's
     # result handling cost more than the two index reads themselves.
     connection = session.connection()
-    rows = connection.execute(_POSTINGS, {"keys": keys})
+    dialect = connection.dialect.name
+    postings_read, features_read = _lookups(dialect)
+    rows = connection.execute(postings_read, {"keys": _list_value(keys, dialect)})
     for key, record_id in rows:
         postings[key].append(record_id)
     shared: Counter[str] = Counter()
@@ -121,7 +157,7 @@ def find_candidates(
     chosen = [record_id for record_id, _ in shared.most_common(max_candidates)]
     if not chosen:
         return []
-    found = connection.execute(_FEATURES, {"record_ids": chosen})
+    found = connection.execute(features_read, {"record_ids": _list_value(chosen, dialect)})
     return [
         StandardisedPerson.from_columns(record_id, json.loads(features))
         for record_id, features in found

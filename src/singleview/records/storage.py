@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     func,
     insert,
@@ -312,10 +313,18 @@ def _involvement_fields(row: Any) -> dict[str, Any]:
     }
 
 
+_ONE_PERSONS_INVOLVEMENTS = (
+    select(INVOLVEMENTS)
+    .where(INVOLVEMENTS.c.record_id == bindparam("record_id"))
+    .order_by(INVOLVEMENTS.c.position)
+)
+
+
 def load_involvements(connection: Connection, record_id: str) -> tuple[Involvement, ...]:
     """The involvements held under ``record_id``, in their stored order (one table read:
-    answering an enquiry needs these and nothing else of the person)."""
-    rows = _grouped(connection, INVOLVEMENTS, [record_id])[record_id]
+    answering an enquiry needs these and nothing else of the person; the statement is built
+    once, as every permitted answer runs it)."""
+    rows = connection.execute(_ONE_PERSONS_INVOLVEMENTS, {"record_id": record_id})
     return tuple(Involvement.model_validate(_involvement_fields(row)) for row in rows)
 
 
