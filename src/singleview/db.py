@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -49,7 +50,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, autocheckpoint: bool) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers run while one writer appends; NORMAL sync is durable across process
     # crashes in WAL mode, which is what the audit log's "acknowledged means kept" needs.
@@ -57,17 +58,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    if not autocheckpoint:
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
-def create_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url`` with the project's SQLite pragmas applied where relevant."""
+def create_engine(url: str, *, wal_autocheckpoint: bool = True, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the project's SQLite pragmas applied where relevant.
+
+    ``wal_autocheckpoint=False`` stops SQLite checkpointing inside commits; whoever asks for
+    that runs a :class:`singleview.wal.WalCheckpointer` instead (a serving node does).
+    """
     parsed = make_url(url)
     if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     engine = sa_create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        pragmas = functools.partial(_sqlite_pragmas, autocheckpoint=wal_autocheckpoint)
+        event.listen(engine, "connect", pragmas)
     return engine
 
 

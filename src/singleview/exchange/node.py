@@ -30,6 +30,7 @@ from singleview.standards.involvement import OrganisationContact
 from singleview.trust.cache import RegisterCache
 from singleview.trust.keys import SigningKey, load_signing_key
 from singleview.trust.register import read_anchor
+from singleview.wal import WalCheckpointer
 
 #: Seconds a worker keeps its copy of the organisation's contact details.
 CONTACT_TTL = 30.0
@@ -48,6 +49,7 @@ class Node:
     model: MatchModel
     audit: AuditLog
     subject_secret: bytes
+    checkpoints: WalCheckpointer | None = field(default=None, repr=False)
     _contact: OrganisationContact | None = field(default=None, repr=False)
     _contact_read_at: float | None = field(default=None, repr=False)
 
@@ -85,7 +87,9 @@ class Node:
         return self._contact
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Stop the checkpoints and release the database connections."""
+        if self.checkpoints is not None:
+            self.checkpoints.stop()
         self.engine.dispose()
 
 
@@ -117,7 +121,8 @@ def open_node(config: NodeConfig, *, refresh_register: bool = True) -> Node:
     The database must already be migrated (``singleview node serve`` does that once, before
     starting its workers).
     """
-    engine = create_engine(config.database_url)
+    # Checkpoints run in a thread of their own, not inside an enquiry's commit (see wal.py).
+    engine = create_engine(config.database_url, wal_autocheckpoint=False)
     sessions = session_factory(engine)
     key = load_signing_key(config.signing_key, config.passphrase())
     register = RegisterCache(read_anchor(config.trust_anchor), config.register_source, engine)
@@ -135,6 +140,7 @@ def open_node(config: NodeConfig, *, refresh_register: bool = True) -> Node:
         model=model,
         audit=audit,
         subject_secret=_subject_secret(config, key),
+        checkpoints=WalCheckpointer(engine).start(),
     )
 
 
