@@ -1,8 +1,8 @@
 """Benchmark the exchange on this machine: one node under load, a 50-partner fan-out, a silence.
 
     uv run python bench/exchange.py [--records 100000] [--requests 2000] [--concurrency 8]
-        [--rate 200] [--seconds 15] [--workers 2] [--partners 50] [--per-process 10]
-        [--fanouts 30] [--work-dir DIR] [--only single|fanout|silent]
+        [--rate 200] [--seconds 15] [--open-runs 3] [--workers 2] [--partners 50]
+        [--per-process 10] [--fanouts 30] [--work-dir DIR] [--only single|fanout|silent]
 
 1. **One node** (SQLite, ``singleview node serve --workers N``) holding ``--records`` people.
    Signed s47 enquiries, half about people the node holds, each authenticated, decided,
@@ -11,9 +11,11 @@
    costs the shared cores about 0.25 ms a request where httpx cost 3 ms). Two loads: a closed
    loop (``--concurrency`` connections, each sending when answered: the most the server can
    do) and an open loop (``--rate`` a second for ``--seconds``, latency from each request's
-   scheduled start: the latency a steady load sees). Its peer, measured in the same run, the
-   same way, with the same workers: a trivial FastAPI endpoint that reads the body and
-   returns a small JSON object.
+   scheduled start: the latency a steady load sees), run ``--open-runs`` times. Its peer,
+   measured in the same run, the same way, with the same workers: a trivial FastAPI endpoint
+   that reads the body and returns a small JSON object. Every timed row also gives the share
+   of CPU the host stole while it ran (``stolen.py``): on this shared VM that, more than our
+   code, decided whether a run's tail was 25 ms or 400.
 2. **Fan-out**: ``--partners`` real partner nodes, ``--per-process`` nodes per process (each
    node its own uvicorn server on its own port; 50 processes would not fit on two cores), each
    holding a small synthetic record set. A requester node asks all of them ``--fanouts`` times,
@@ -258,13 +260,15 @@ def bench_single(args: argparse.Namespace) -> list[str]:
             ("trivial FastAPI endpoint (peer)", trivial_url, unsigned),
         ):
             # Built and signed before the clock starts: the requester's cost, not the server's.
-            warm_up, closed, steady = (
-                presigned(url, bodies, count, sign) for count in (200, args.requests, opened)
+            warm_up, closed, *steady = (
+                presigned(url, bodies, count, sign)
+                for count in (200, args.requests, *[opened] * args.open_runs)
             )
             asyncio.run(closed_loop(url, warm_up, args.concurrency))
+            open_load = f"open loop, {args.rate:.0f}/s offered for {args.seconds:.0f} s"
             loads = (
                 (f"closed loop, {args.concurrency} connections", closed_loop, closed),
-                (f"open loop, {args.rate:.0f}/s offered for {args.seconds:.0f} s", None, steady),
+                *((open_load, None, requests) for requests in steady),
             )
             for load, closed_run, requests in loads:
                 with stolen() as host:
@@ -551,6 +555,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rate", type=float, default=200.0, help="open-loop requests a second")
     parser.add_argument("--seconds", type=float, default=15.0, help="open-loop duration")
+    parser.add_argument(
+        "--open-runs",
+        type=int,
+        default=3,
+        help="open loops one after another (the host's "
+        "stolen CPU varies from one to the next, so one run says little)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partners", type=int, default=50)
     parser.add_argument("--per-process", type=int, default=10)
