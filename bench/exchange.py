@@ -300,7 +300,7 @@ def bench_single(args: argparse.Namespace) -> list[str]:
 def canned_app(node: Any) -> Any:
     """A stand-in for ``node`` that answers at once with one real, receipted answer of its own,
     freshly signed for each request: it isolates the requester's own cost of a fan-out."""
-    from singleview.exchange.responder import answer_enquiry
+    from singleview.exchange.responder import prepare_answer
     from singleview.standards.enquiry import Enquiry
     from singleview.trust.jose import peek
     from singleview.trust.signing import REQUEST_TYP, SIGNATURE_HEADER, sign_answer
@@ -318,7 +318,8 @@ def canned_app(node: Any) -> Any:
         }
     )
     council = node.register.current().find("council-csc")
-    reply = answer_enquiry(node, council, enquiry, request_id="canned", held_url=str)
+    prepared = prepare_answer(node, council, enquiry, request_id="canned", held_url=str)
+    reply = prepared.logged_by(node)
     body = json.dumps(reply.content).encode()
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:

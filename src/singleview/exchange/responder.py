@@ -1,8 +1,9 @@
 """The responder path, as plain function calls: decide, match, release, log, answer.
 
-Only ``app.py`` speaks HTTP; here an authenticated, parsed enquiry goes in and a ``Reply``
-(status, FHIR JSON, headers) comes out. The decision is made before matching, so a refusal
-can never depend on, or reveal, whether the person is known here.
+Only ``app.py`` speaks HTTP; here an authenticated, parsed enquiry goes in and a ``Prepared``
+answer comes out, which becomes a ``Reply`` (status, FHIR JSON, headers) once its log entry
+is committed. The decision is made before matching, so a refusal can never depend on, or
+reveal, whether the person is known here.
 """
 
 from __future__ import annotations
@@ -273,25 +274,6 @@ def with_receipt(parameters: dict[str, Any], receipt: Receipt) -> dict[str, Any]
     return {**parameters, "parameter": [*parameters["parameter"], added]}
 
 
-def answer_enquiry(
-    node: Node,
-    requester: Organisation,
-    enquiry: Enquiry,
-    *,
-    request_id: str,
-    held_url: Callable[[str], str],
-    now: dt.datetime | None = None,
-) -> Reply:
-    """Answer an authenticated enquiry from ``requester`` (whose body named no one else).
-
-    ``held_url`` turns a held enquiry's id into the URL it can be polled at.
-    """
-    prepared = prepare_answer(
-        node, requester, enquiry, request_id=request_id, held_url=held_url, now=now
-    )
-    return prepared.logged_by(node)
-
-
 def prepare_answer(
     node: Node,
     requester: Organisation,
@@ -301,7 +283,12 @@ def prepare_answer(
     held_url: Callable[[str], str],
     now: dt.datetime | None = None,
 ) -> Prepared:
-    """Everything :func:`answer_enquiry` does except logging: decide, hold or match."""
+    """Answer an authenticated enquiry from ``requester`` (whose body named no one else), all
+    but the logging: decide, then hold it for review, refuse it, or match and release.
+
+    ``held_url`` turns a held enquiry's id into the URL it can be polled at. The reply exists
+    once the entry is logged: ``prepare_answer(...).logged_by(node)``, or the HTTP edge's
+    group commit (``audit.group``)."""
     now = now or _now()
     context = context_from_enquiry(enquiry, requester, decided_at=now, local_rules=node.local_rules)
     decision = node.policies.decide(context)
