@@ -3,9 +3,9 @@
 In WAL mode SQLite appends every commit to the write-ahead log and, now and then, copies the
 log back into the database file (a checkpoint). By default the commit that takes the log past
 1,000 pages does that copy itself, fsync included, while it still holds the write lock, so
-that one enquiry and every writer queued behind it wait. On the benchmark node that was the
-whole latency tail: at 200 enquiries/s, p95 128 ms with checkpoints inside commits against
-21 ms with them out of the way (``bench/exchange.py``, docs/benchmarks.md).
+that one enquiry and every writer queued behind it wait: on the benchmark node each
+checkpoint took 25-55 ms. (How much of the open loop's tail that was could not be told apart
+from the CPU the shared machine's host took at the same time; see docs/benchmarks.md.)
 
 A serving node's engine is opened with ``wal_autocheckpoint=False`` and runs a
 :class:`WalCheckpointer`: a thread that checkpoints every second in ``PASSIVE`` mode, which

@@ -94,7 +94,7 @@ class _Background:
     """
 
     def __init__(self, node: Node) -> None:
-        # uvloop, as uvicorn uses for the node itself: 5-9 % less of the requester's CPU per
+        # uvloop, as uvicorn uses for the node itself: 3-9 % less of the requester's CPU per
         # 50-partner fan-out than asyncio's own loop (measured with canned partners).
         self.loop = uvloop.new_event_loop()
         self.thread = threading.Thread(
