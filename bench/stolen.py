@@ -1,9 +1,9 @@
 """How much of this machine's CPU the host took while a benchmark ran (Linux "steal" time).
 
 On a shared virtual machine the hypervisor runs other guests on our cores now and then; the
-time it takes shows up as ``steal`` in ``/proc/stat``. The same run of ``bench/exchange.py``
-gave p95 25 ms with 1 % stolen and 445 ms with 21 %, so every timed row says how much
-was stolen while it ran.
+time it takes shows up as ``steal`` in ``/proc/stat``. The same open loop against the same
+node, run twice in a row, gave p95 25 ms with 1 % stolen and 445 ms with 21 %, so every timed
+row says how much was stolen while it ran.
 """
 
 from __future__ import annotations
