@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
 from singleview.audit import AuditEntry, AuditLog, merkle, verify_receipt
-from singleview.audit.group import GroupCommit
 from singleview.audit.storage import AuditSignedHeadRow
 from singleview.audit.verify import verify_log
+from singleview.group_commit import GroupCommit
 from singleview.standards.receipt import Receipt
 from tests.audit.conftest import LOG_ID, make_entry
 
@@ -32,8 +32,8 @@ def test_entries_arriving_together_share_one_signed_head(
     entries = [make_entry(n) for n in range(1, 21)]
 
     async def append_all() -> list[Receipt]:
-        group = GroupCommit(audit_log, CapacityLimiter(1))
-        return list(await asyncio.gather(*(group.append(entry) for entry in entries)))
+        group = GroupCommit(audit_log.append_batch, CapacityLimiter(1))
+        return list(await asyncio.gather(*(group.submit(entry) for entry in entries)))
 
     receipts = asyncio.run(append_all())
 
@@ -50,10 +50,10 @@ def test_entries_arriving_together_share_one_signed_head(
 
 def test_entries_arriving_during_a_write_join_the_next_one(audit_log: AuditLog) -> None:
     async def waves() -> list[Receipt]:
-        group = GroupCommit(audit_log)
-        first = asyncio.ensure_future(group.append(make_entry(0)))
+        group = GroupCommit(audit_log.append_batch)
+        first = asyncio.ensure_future(group.submit(make_entry(0)))
         await asyncio.sleep(0)  # the first write is under way
-        rest = [asyncio.ensure_future(group.append(make_entry(n))) for n in range(1, 6)]
+        rest = [asyncio.ensure_future(group.submit(make_entry(n))) for n in range(1, 6)]
         return [await first, *[await r for r in rest]]
 
     receipts = asyncio.run(waves())
@@ -79,12 +79,12 @@ def test_a_failed_write_fails_every_caller_in_it_and_logs_none_of_them(
     log = _FailsOnce(audit_log.engine, audit_log.log_id, audit_log.signer)
 
     async def run() -> tuple[list[BaseException | Receipt], Receipt]:
-        group = GroupCommit(log)
+        group = GroupCommit(log.append_batch)
         failed = await asyncio.gather(
-            *(group.append(make_entry(n)) for n in range(3)), return_exceptions=True
+            *(group.submit(make_entry(n)) for n in range(3)), return_exceptions=True
         )
         # The group carries on: the next caller is logged.
-        return failed, await group.append(make_entry(3))
+        return failed, await group.submit(make_entry(3))
 
     failed, later = asyncio.run(run())
     assert all(isinstance(outcome, OSError) for outcome in failed)
@@ -94,9 +94,9 @@ def test_a_failed_write_fails_every_caller_in_it_and_logs_none_of_them(
 
 def test_a_caller_that_stops_waiting_does_not_hold_up_the_others(audit_log: AuditLog) -> None:
     async def run() -> list[Receipt]:
-        group = GroupCommit(audit_log)
-        given_up = asyncio.ensure_future(group.append(make_entry(0)))
-        others = [asyncio.ensure_future(group.append(make_entry(n))) for n in (1, 2)]
+        group = GroupCommit(audit_log.append_batch)
+        given_up = asyncio.ensure_future(group.submit(make_entry(0)))
+        others = [asyncio.ensure_future(group.submit(make_entry(n))) for n in (1, 2)]
         await asyncio.sleep(0)  # all three are queued
         given_up.cancel()
         with pytest.raises(asyncio.CancelledError):

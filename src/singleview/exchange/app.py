@@ -22,7 +22,6 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from singleview.audit.group import GroupCommit
 from singleview.audit.http import audit_router
 from singleview.exchange.api import EnquiryRequest
 from singleview.exchange.metadata import capability_statement, operation_definition
@@ -36,6 +35,7 @@ from singleview.exchange.requester import (
     stop_background,
 )
 from singleview.exchange.responder import Prepared, Reply, answer_held, prepare_answer
+from singleview.group_commit import GroupCommit
 from singleview.settings import get_settings
 from singleview.standards.fhir import operation_outcome, parse_enquiry, to_json
 from singleview.standards.issues import InvalidInput
@@ -62,7 +62,7 @@ def create_app(
     # time, rather than spreading over the default thread pool (see enquiry_lane_width).
     lane = lane or CapacityLimiter(config.enquiry_lane_width())
     # Answers finished at about the same time share one audit-log transaction.
-    group_commit = GroupCommit(node.audit, lane)
+    group_commit = GroupCommit(node.audit.append_batch, lane)
     verifier = RequestVerifier(
         node_id=node.organisation_id,
         register=node.register,
@@ -138,7 +138,7 @@ def create_app(
             )
 
         prepared = await to_thread.run_sync(first_use_then_prepare, limiter=lane)
-        receipt = await group_commit.append(prepared.entry)
+        receipt = await group_commit.submit(prepared.entry)
         return signed(signer, prepared.finish(receipt))
 
     @app.get("/fhir/enquiry/{held_id}", tags=["fhir"], summary="Poll an enquiry held for review")

@@ -59,6 +59,7 @@ from singleview.exchange.single_view import (
 )
 from singleview.exchange.views import EnquirySummary, EnquiryView, enquiry_view
 from singleview.governance.models import PolicyClaim
+from singleview.group_commit import GroupCommit
 from singleview.standards.enquiry import Consent, Enquiry, Practitioner
 from singleview.standards.enquiry import PolicyReference as ClaimedPolicy
 from singleview.standards.fhir import enquiry_to_parameters, to_json
@@ -327,47 +328,33 @@ async def _record(node: Node, enquiry: Enquiry, exchanged: Exchanged) -> None:
 class _Recorder:
     """Group commit for one fan-out's answers: logged first, then stored, as ``_record`` does,
     but every answer that arrived while the last group was being written goes in one audit
-    append (one signed tree head) and one transaction.
+    append (one signed tree head) and one transaction (``singleview.group_commit``).
 
     Fifty partners answering within milliseconds of each other would otherwise queue for
-    fifty appends and fifty transactions one after another; Certificate Transparency logs
-    batch entries under one signed head for the same reason.
+    fifty appends and fifty transactions one after another.
     """
 
     def __init__(self, node: Node) -> None:
         self._node = node
-        self._waiting: asyncio.Queue[tuple[Enquiry, Exchanged] | None] = asyncio.Queue()
-        self._task = asyncio.create_task(self._run())
+        self._group: GroupCommit[tuple[Enquiry, Exchanged], None] = GroupCommit(self._write)
+        self._writes: list[asyncio.Future[None]] = []
         self.recorded: set[str] = set()
 
     def add(self, enquiry: Enquiry, exchanged: Exchanged) -> None:
-        """Queue one partner's answer to be logged and stored."""
+        """Queue one partner's answer to be logged and stored (not awaited: writing our own
+        log is not the partner's time)."""
         self.recorded.add(exchanged.result.partner.organisation_id)
-        self._waiting.put_nowait((enquiry, exchanged))
+        self._writes.append(asyncio.ensure_future(self._group.submit((enquiry, exchanged))))
 
     async def close(self) -> None:
-        """Write whatever is queued, then stop."""
-        self._waiting.put_nowait(None)
-        await self._task
+        """Wait until everything queued is written; a failed group is logged, not raised, so
+        it cannot stop the rest being recorded."""
+        outcomes = await asyncio.gather(*self._writes, return_exceptions=True)
+        failures = {id(o): o for o in outcomes if isinstance(o, Exception)}
+        for failure in failures.values():
+            logger.error("recording partners' answers failed", exc_info=failure)
 
-    async def _run(self) -> None:
-        finished = False
-        while not finished:
-            group: list[tuple[Enquiry, Exchanged]] = []
-            item = await self._waiting.get()
-            while item is not None:
-                group.append(item)
-                if self._waiting.empty():
-                    break
-                item = self._waiting.get_nowait()
-            finished = item is None
-            if group:
-                try:
-                    await asyncio.to_thread(self._write, group)
-                except Exception:  # one failed write must not stop the rest being recorded
-                    logger.exception("recording %d partners' answers failed", len(group))
-
-    def _write(self, group: list[tuple[Enquiry, Exchanged]]) -> None:
+    def _write(self, group: list[tuple[Enquiry, Exchanged]]) -> list[None]:
         node = self._node
         # Our own entries need no receipts (those are for partners): extend skips the proofs.
         node.audit.extend([_received_entry(node, e, x) for e, x in group])
@@ -386,6 +373,7 @@ class _Recorder:
                     for enquiry, exchanged in group
                 ],
             )
+        return [None] * len(group)
 
 
 async def _fan_out(
@@ -409,7 +397,6 @@ async def _fan_out(
         enquiry = enquiries[partner.organisation_id]
         url = partner.endpoint + OPERATION_PATH
         exchanged = await client.exchange(partner, "POST", url, body_for(enquiry), deadline)
-        # Queued, not awaited: writing our own log is not the partner's time.
         recorder.add(enquiry, exchanged)
         return exchanged.result
 
@@ -552,9 +539,7 @@ async def _poll_one(node: Node, row: storage.PartnerAnswerRow) -> None:
             result.problem,
         )
         exchanged = Exchanged(gave_up, exchanged.http_status, exchanged.body_digest)
-        result = gave_up
-    await asyncio.to_thread(node.audit.append, _received_entry(node, enquiry, exchanged))
-    await asyncio.to_thread(_store, node, row.enquiry_id, result, None)
+    await _record(node, enquiry, exchanged)
 
 
 def _note_failure(

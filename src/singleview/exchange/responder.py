@@ -62,7 +62,7 @@ class Reply:
 @dataclass(frozen=True)
 class Prepared:
     """An answer waiting only for its log entry: ``finish`` turns the entry's receipt into
-    the reply. The HTTP edge logs many of these together (see ``audit.group``)."""
+    the reply. The HTTP edge logs many of these together (see ``singleview.group_commit``)."""
 
     entry: AuditEntry
     finish: Callable[[Receipt], Reply]
@@ -288,7 +288,7 @@ def prepare_answer(
 
     ``held_url`` turns a held enquiry's id into the URL it can be polled at. The reply exists
     once the entry is logged: ``prepare_answer(...).logged_by(node)``, or the HTTP edge's
-    group commit (``audit.group``)."""
+    group commit (``singleview.group_commit``)."""
     now = now or _now()
     context = context_from_enquiry(enquiry, requester, decided_at=now, local_rules=node.local_rules)
     decision = node.policies.decide(context)
