@@ -201,7 +201,15 @@ def _enquiry_for(
     )
 
 
-def _entry(node: Node, enquiry: Enquiry, partner_id: str, kind: str, **fields: Any) -> AuditEntry:
+def _subject_key(node: Node, enquiry: Enquiry) -> str:
+    """The log's keyed hash of the enquiry's subject: the same for every partner asked in one
+    enquiry, so worked out once for each of its fan-outs, not once for each entry."""
+    return enquiry_subject_key(node.subject_secret, enquiry.subject)
+
+
+def _entry(
+    node: Node, enquiry: Enquiry, partner_id: str, kind: str, subject_key: str, **fields: Any
+) -> AuditEntry:
     assert enquiry.practitioner is not None
     assert enquiry.request_id is not None
     return AuditEntry(
@@ -218,15 +226,15 @@ def _entry(node: Node, enquiry: Enquiry, partner_id: str, kind: str, **fields: A
             PolicyReference(id=p.identifier, version=str(p.version), digest=p.digest)
             for p in enquiry.sharing_policies
         ),
-        subject=SubjectReference(
-            enquiry_key=enquiry_subject_key(node.subject_secret, enquiry.subject)
-        ),
+        subject=SubjectReference(enquiry_key=subject_key),
         occurred_at=_now(),
         **fields,
     )
 
 
-def _received_entry(node: Node, enquiry: Enquiry, exchanged: Exchanged) -> AuditEntry:
+def _received_entry(
+    node: Node, enquiry: Enquiry, exchanged: Exchanged, subject_key: str
+) -> AuditEntry:
     result = exchanged.result
     decision = None
     match = None
@@ -263,6 +271,7 @@ def _received_entry(node: Node, enquiry: Enquiry, exchanged: Exchanged) -> Audit
         enquiry,
         result.partner.organisation_id,
         "answer-received",
+        subject_key,
         decision=decision,
         match=match,
         release=release,
@@ -319,7 +328,8 @@ async def _record(node: Node, enquiry: Enquiry, exchanged: Exchanged) -> None:
     never shown but not logged.
     """
     assert enquiry.request_id is not None
-    await asyncio.to_thread(node.audit.append, _received_entry(node, enquiry, exchanged))
+    entry = _received_entry(node, enquiry, exchanged, _subject_key(node, enquiry))
+    await asyncio.to_thread(node.audit.append, entry)
     await asyncio.to_thread(
         _store, node, enquiry.request_id, exchanged.result, node.config.review_poll_seconds
     )
@@ -334,8 +344,9 @@ class _Recorder:
     fifty appends and fifty transactions one after another.
     """
 
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: Node, subject_key: str) -> None:
         self._node = node
+        self._subject_key = subject_key
         self._group: GroupCommit[tuple[Enquiry, Exchanged], None] = GroupCommit(self._write)
         self._writes: list[asyncio.Future[None]] = []
         self.recorded: set[str] = set()
@@ -357,7 +368,8 @@ class _Recorder:
     def _write(self, group: list[tuple[Enquiry, Exchanged]]) -> list[None]:
         node = self._node
         # Our own entries need no receipts (those are for partners): extend skips the proofs.
-        node.audit.extend([_received_entry(node, e, x) for e, x in group])
+        key = self._subject_key
+        node.audit.extend([_received_entry(node, e, x, key) for e, x in group])
         next_poll = node.config.review_poll_seconds
         with node.sessions.begin() as session:
             # A fan-out's rows are still "asking": each is set outright, with no read first.
@@ -377,12 +389,12 @@ class _Recorder:
 
 
 async def _fan_out(
-    node: Node, enquiries: dict[str, Enquiry], partners: Sequence[Partner]
+    node: Node, enquiries: dict[str, Enquiry], partners: Sequence[Partner], subject_key: str
 ) -> tuple[PartnerResult, ...]:
     runner = background(node)
     client = runner.client()
     deadline = node.config.partner_deadline_seconds
-    recorder = _Recorder(node)
+    recorder = _Recorder(node, subject_key)
 
     # The same request body for every partner given the same claims: build each once.
     bodies: dict[tuple[Any, ...], bytes] = {}
@@ -465,28 +477,34 @@ def start_enquiry(
             )
         )
         session.flush()
-        for position, partner in enumerate(partners):
-            session.add(
-                storage.PartnerAnswerRow(
-                    enquiry_id=enquiry_id,
-                    partner_id=partner.organisation_id,
-                    position=position,
-                    partner_name=partner.name,
-                    endpoint=partner.endpoint,
-                    state=ASKING,
-                    updated_at=now,
-                )
-            )
+        storage.add_partners_asked(
+            session,
+            [
+                {
+                    "enquiry_id": enquiry_id,
+                    "partner_id": partner.organisation_id,
+                    "position": position,
+                    "partner_name": partner.name,
+                    "endpoint": partner.endpoint,
+                    "state": ASKING,
+                    "updated_at": now,
+                }
+                for position, partner in enumerate(partners)
+            ],
+        )
+    subject_key = _subject_key(node, first)
     node.audit.extend(
         [
-            _entry(node, enquiries[p.organisation_id], p.organisation_id, "enquiry-sent")
+            _entry(
+                node, enquiries[p.organisation_id], p.organisation_id, "enquiry-sent", subject_key
+            )
             for p in partners
         ]
     )
     runner = background(node)
 
     async def run() -> None:
-        await _fan_out(node, enquiries, partners)
+        await _fan_out(node, enquiries, partners, subject_key)
 
     future = runner.submit(run())
     runner.running[enquiry_id] = future
