@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from singleview.db import create_engine
@@ -114,3 +114,27 @@ def test_postgresql_needs_no_checkpointer(postgres_url: str) -> None:
     assert not checkpoints.applies
     assert _checkpoint_threads() == []
     checkpoints.stop()
+
+
+def test_an_unchanged_log_is_not_checkpointed_again(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url, wal_autocheckpoint=False)
+    checkouts: list[object] = []
+    event.listen(engine, "checkout", lambda *_: checkouts.append(None))
+    _commit_pages(engine, 20)
+    checkpoints = WalCheckpointer(engine)
+    first = checkpoints.checkpoint()
+    assert first is not None
+    assert first[2] == first[1] > 0
+    taken = len(checkouts)
+    # Nothing written since everything was copied: no connection, the same outcome.
+    assert checkpoints.checkpoint() == first
+    assert len(checkouts) == taken
+    # Written again (in a later tick of the file's clock): checkpointed again.
+    time.sleep(0.05)
+    _commit_pages(engine, 1)
+    taken = len(checkouts)
+    again = checkpoints.checkpoint()
+    assert len(checkouts) == taken + 1
+    # The log had been copied whole, so that commit began it again from the start.
+    assert again is not None
+    assert again[2] == again[1] > 0
