@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -78,14 +79,37 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def ensure_free(urls: list[str]) -> None:
+    """Fail, naming the port, if something already listens where a partner is to be served:
+    a process left over from an interrupted run once answered (or held) a partner's port, and
+    the benchmark then measured it or waited for it."""
+    for url in urls:
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        with socket.socket() as probe:
+            # As uvicorn binds: connections of a run just stopped, still in TIME_WAIT, may stay.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError as error:
+                raise RuntimeError(
+                    f"port {port} ({url}) is taken ({error.strerror}): a process left over "
+                    "from an earlier run? (pkill -f bench/exchange.py)"
+                ) from error
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def wait_for(url: str, timeout: float = 300.0) -> None:
+def wait_for(
+    url: str, timeout: float = 300.0, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Wait until ``url`` answers; fail at once if ``process``, which should serve it, ends."""
     give_up = time.monotonic() + timeout
     while time.monotonic() < give_up:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the process for {url} exited ({process.returncode}) first")
         try:
             if httpx.get(url, timeout=1.0).status_code < 500:
                 return
@@ -368,6 +392,11 @@ async def host_nodes(configs: list[str]) -> None:
         servers.append(
             uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         )
+    # As a node's own worker does once started (exchange.app's lifespan, which these apps
+    # skip: they are not managing their nodes): what is loaded by now lives as long as the
+    # process, so the collector need not walk it again; ten nodes' worth of it, here.
+    gc.collect()
+    gc.freeze()
     await asyncio.gather(*(server.serve() for server in servers))
 
 
@@ -476,11 +505,14 @@ def host_processes(
     network: Any, names: list[str], per_process: int, canned: Any = None
 ) -> list[subprocess.Popen[bytes]]:
     processes = []
+    host_of = {}
     env = dict(os.environ)
     if canned is not None:
         env["BENCH_CANNED_PERSON"] = canned.model_dump_json(by_alias=True)
+    ensure_free([network.endpoints[name] for name in names])
     for start in range(0, len(names), per_process):
-        configs = [str(network.configs[name]) for name in names[start : start + per_process]]
+        hosted = names[start : start + per_process]
+        configs = [str(network.configs[name]) for name in hosted]
         processes.append(
             subprocess.Popen(
                 [sys.executable, __file__, "--host-nodes", *configs],
@@ -489,8 +521,14 @@ def host_processes(
                 env=env,
             )
         )
-    for name in names:
-        wait_for(f"{network.endpoints[name]}/health" if canned is None else network.endpoints[name])
+        host_of.update(dict.fromkeys(hosted, processes[-1]))
+    try:
+        for name in names:
+            url = network.endpoints[name]
+            wait_for(f"{url}/health" if canned is None else url, process=host_of[name])
+    except BaseException:
+        stop(processes)
+        raise
     return processes
 
 
