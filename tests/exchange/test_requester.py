@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from singleview.audit.models import enquiry_subject_key
 from singleview.exchange.network import Network
 from singleview.exchange.node import open_node_from_file
 from singleview.exchange.requester import (
@@ -51,8 +52,15 @@ def test_unreachable_partners_are_no_answer_never_not_known(network: Network) ->
         assert [s.id for s in listed] == [enquiry_id]
         assert listed[0].person_name == "Jane Smith"
         assert get_enquiry(node, "no-such-enquiry") is None
-        # The requester logged what it sent and what it (did not) receive.
-        assert node.audit.size() >= 8
+        # The requester logged what it sent and what it (did not) receive, every entry under
+        # the keyed hash of the person asked about, so a subject access request finds them all.
+        logged = node.audit.entries_where(request_id=enquiry_id)
+        assert (
+            sorted(e.entry.kind for e in logged) == ["answer-received"] * 4 + ["enquiry-sent"] * 4
+        )
+        key = enquiry_subject_key(node.subject_secret, world.person(world.JANE))
+        assert {e.entry.subject.enquiry_key for e in logged} == {key}
+        assert len(node.audit.entries_where(subject=key)) == 8
     finally:
         stop_background(node)
         node.close()
