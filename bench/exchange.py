@@ -47,6 +47,7 @@ from typing import Any
 import anyio
 import httpx
 import uvicorn
+import uvloop
 import yaml
 from fastapi import FastAPI, Request
 
@@ -103,13 +104,19 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def wait_for(
-    url: str, timeout: float = 300.0, process: subprocess.Popen[bytes] | None = None
+    url: str,
+    timeout: float = 300.0,
+    process: subprocess.Popen[bytes] | None = None,
+    log: Path | None = None,
 ) -> None:
-    """Wait until ``url`` answers; fail at once if ``process``, which should serve it, ends."""
+    """Wait until ``url`` answers; fail at once if ``process``, which should serve it, ends
+    (its errors are in ``log``)."""
     give_up = time.monotonic() + timeout
     while time.monotonic() < give_up:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the process for {url} exited ({process.returncode}) first")
+            raise RuntimeError(
+                f"the process for {url} exited ({process.returncode}) first; see {log}"
+            )
         try:
             if httpx.get(url, timeout=1.0).status_code < 500:
                 return
@@ -482,6 +489,10 @@ def time_enquiries(
     node = open_node_from_file(network.configs["council-csc"])
     who = Practitioner(identifier="sw-1", name="Alex", role="social-worker")
     out = []
+    # The requester is a serving node, whose worker freezes its heap once started (see
+    # host_nodes): so this process, whose heap also holds the partners' synthetic records.
+    gc.collect()
+    gc.freeze()
     try:
         for number in range(warm_up + count):
             started = time.perf_counter()
@@ -498,6 +509,7 @@ def time_enquiries(
     finally:
         stop_background(node)
         node.close()
+        gc.unfreeze()
     return out
 
 
@@ -506,6 +518,7 @@ def host_processes(
 ) -> list[subprocess.Popen[bytes]]:
     processes = []
     host_of = {}
+    log_of = {}
     env = dict(os.environ)
     if canned is not None:
         env["BENCH_CANNED_PERSON"] = canned.model_dump_json(by_alias=True)
@@ -513,19 +526,23 @@ def host_processes(
     for start in range(0, len(names), per_process):
         hosted = names[start : start + per_process]
         configs = [str(network.configs[name]) for name in hosted]
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, __file__, "--host-nodes", *configs],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=env,
+        log = Path(configs[0]).parent / "host.log"
+        with log.open("wb") as errors:
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, __file__, "--host-nodes", *configs],
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                    env=env,
+                )
             )
-        )
         host_of.update(dict.fromkeys(hosted, processes[-1]))
+        log_of.update(dict.fromkeys(hosted, log))
     try:
         for name in names:
             url = network.endpoints[name]
-            wait_for(f"{url}/health" if canned is None else url, process=host_of[name])
+            probe = f"{url}/health" if canned is None else url
+            wait_for(probe, process=host_of[name], log=log_of[name])
     except BaseException:
         stop(processes)
         raise
@@ -611,7 +628,8 @@ def main() -> None:
     parser.add_argument("--silent", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.host_nodes:
-        asyncio.run(host_nodes(args.host_nodes))
+        # On uvloop, as uvicorn runs a node's own worker (its loop "auto" picks uvloop).
+        uvloop.run(host_nodes(args.host_nodes))
         return
     if args.silent:
         asyncio.run(silent_partner(args.silent))
