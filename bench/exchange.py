@@ -74,10 +74,32 @@ async def ping(request: Request) -> dict[str, Any]:
 # --- helpers ---------------------------------------------------------------------------------
 
 
+#: Ports free_port has handed out in this run.
+_GIVEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A free port below the kernel's range of ephemeral ports. A partner's port is chosen
+    when its network is built but listened on only when it is hosted; from inside that range
+    it could meanwhile be handed to one of the thousands of client connections the benchmark
+    makes, as its local end, and the partner could then not bind it (this happened)."""
+    try:
+        ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        below = int(ephemeral[0])
+    except (OSError, IndexError, ValueError):
+        below = 32768
+    while True:
+        port = random.randrange(10_000, below)
+        if port in _GIVEN:
+            continue
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _GIVEN.add(port)
+        return port
 
 
 def ensure_free(urls: list[str]) -> None:
