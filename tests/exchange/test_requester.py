@@ -64,3 +64,37 @@ def test_unreachable_partners_are_no_answer_never_not_known(network: Network) ->
     finally:
         stop_background(node)
         node.close()
+
+
+def test_fan_outs_under_way_at_once_each_log_their_own_answers(network: Network) -> None:
+    # Both fan-outs' answers go through the background loop's one group commit, and may share
+    # its transactions: each entry must still be logged once, under its own enquiry's person.
+    node = open_node_from_file(network.configs["council-csc"])
+    try:
+        asked = {
+            start_enquiry(
+                node, practitioner=WHO, person=world.person(data), purpose="s47-enquiry"
+            ): data
+            for data in (world.JANE, world.OMAR)
+        }
+        for enquiry_id, data in asked.items():
+            wait_for_enquiry(node, enquiry_id, timeout=60)
+            received = [
+                logged.entry
+                for logged in node.audit.entries_where(request_id=enquiry_id)
+                if logged.entry.kind == "answer-received"
+            ]
+            key = enquiry_subject_key(node.subject_secret, world.person(data))
+            assert sorted(e.responder_org_id for e in received) == [
+                "academy-trust",
+                "nhs-trust",
+                "police",
+                "youth-justice",
+            ]
+            assert {e.subject.enquiry_key for e in received} == {key}
+            view = get_enquiry(node, enquiry_id)
+            assert view is not None
+            assert view.summary == {"no-answer": 4}
+    finally:
+        stop_background(node)
+        node.close()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
+import functools
 import json
 import logging
 import threading
@@ -106,6 +107,13 @@ class _Background:
         self.running: dict[str, concurrent.futures.Future[None]] = {}
         self._client: PartnerClient | None = None
         self._node = node
+        # One group commit for the partners' answers of every fan-out this loop runs, so
+        # fan-outs under way at once share transactions too. Made on the loop's own thread
+        # (its limiter needs the running loop) now, not inside the first fan-out.
+        self.answers = asyncio.run_coroutine_threadsafe(self._answers(), self.loop).result()
+
+    async def _answers(self) -> GroupCommit[_Answer, None]:
+        return GroupCommit(functools.partial(_log_and_store, self._node))
 
     def client(self) -> PartnerClient:
         # Created on the loop's own thread (aiohttp binds its sessions to the running loop).
@@ -335,19 +343,45 @@ async def _record(node: Node, enquiry: Enquiry, exchanged: Exchanged) -> None:
     )
 
 
+#: A partner's answer to record: the enquiry it answers, the exchange, the subject's key.
+_Answer = tuple[Enquiry, Exchanged, str]
+
+
+def _log_and_store(node: Node, group: list[_Answer]) -> list[None]:
+    """Log several partners' answers in one append, then store them in one transaction."""
+    # Our own entries need no receipts (those are for partners): extend skips the proofs.
+    node.audit.extend([_received_entry(node, e, x, key) for e, x, key in group])
+    next_poll = node.config.review_poll_seconds
+    with node.sessions.begin() as session:
+        # A fan-out's rows are still "asking": each is set outright, with no read first.
+        storage.record_first_answers(
+            session,
+            [
+                {
+                    "row_enquiry_id": enquiry.request_id,
+                    "row_partner_id": exchanged.result.partner.organisation_id,
+                    "elapsed_ms": exchanged.result.elapsed_ms,
+                    **_answer_columns(exchanged.result, next_poll),
+                }
+                for enquiry, exchanged, _ in group
+            ],
+        )
+    return [None] * len(group)
+
+
 class _Recorder:
-    """Group commit for one fan-out's answers: logged first, then stored, as ``_record`` does,
-    but every answer that arrived while the last group was being written goes in one audit
-    append (one signed tree head) and one transaction (``singleview.group_commit``).
+    """One fan-out's answers, logged first and then stored, as ``_record`` does, through the
+    background loop's group commit (``singleview.group_commit``): every answer that arrived
+    while the last group was being written goes in one audit append (one signed tree head)
+    and one transaction.
 
     Fifty partners answering within milliseconds of each other would otherwise queue for
     fifty appends and fifty transactions one after another.
     """
 
-    def __init__(self, node: Node, subject_key: str) -> None:
-        self._node = node
+    def __init__(self, answers: GroupCommit[_Answer, None], subject_key: str) -> None:
+        self._answers = answers
         self._subject_key = subject_key
-        self._group: GroupCommit[tuple[Enquiry, Exchanged], None] = GroupCommit(self._write)
         self._writes: list[asyncio.Future[None]] = []
         self.recorded: set[str] = set()
 
@@ -355,7 +389,8 @@ class _Recorder:
         """Queue one partner's answer to be logged and stored (not awaited: writing our own
         log is not the partner's time)."""
         self.recorded.add(exchanged.result.partner.organisation_id)
-        self._writes.append(asyncio.ensure_future(self._group.submit((enquiry, exchanged))))
+        answer = (enquiry, exchanged, self._subject_key)
+        self._writes.append(asyncio.ensure_future(self._answers.submit(answer)))
 
     async def close(self) -> None:
         """Wait until everything queued is written; a failed group is logged, not raised, so
@@ -365,28 +400,6 @@ class _Recorder:
         for failure in failures.values():
             logger.error("recording partners' answers failed", exc_info=failure)
 
-    def _write(self, group: list[tuple[Enquiry, Exchanged]]) -> list[None]:
-        node = self._node
-        # Our own entries need no receipts (those are for partners): extend skips the proofs.
-        key = self._subject_key
-        node.audit.extend([_received_entry(node, e, x, key) for e, x in group])
-        next_poll = node.config.review_poll_seconds
-        with node.sessions.begin() as session:
-            # A fan-out's rows are still "asking": each is set outright, with no read first.
-            storage.record_first_answers(
-                session,
-                [
-                    {
-                        "row_enquiry_id": enquiry.request_id,
-                        "row_partner_id": exchanged.result.partner.organisation_id,
-                        "elapsed_ms": exchanged.result.elapsed_ms,
-                        **_answer_columns(exchanged.result, next_poll),
-                    }
-                    for enquiry, exchanged in group
-                ],
-            )
-        return [None] * len(group)
-
 
 async def _fan_out(
     node: Node, enquiries: dict[str, Enquiry], partners: Sequence[Partner], subject_key: str
@@ -394,7 +407,7 @@ async def _fan_out(
     runner = background(node)
     client = runner.client()
     deadline = node.config.partner_deadline_seconds
-    recorder = _Recorder(node, subject_key)
+    recorder = _Recorder(runner.answers, subject_key)
 
     # The same request body for every partner given the same claims: build each once.
     bodies: dict[tuple[Any, ...], bytes] = {}
