@@ -15,6 +15,7 @@ from singleview.standards.fhir import (
     contact_to_organization,
     enquiry_to_parameters,
     organization_to_contact,
+    parameters_to_answer,
     parse_answer,
     parse_enquiry,
     patient_to_person,
@@ -22,6 +23,7 @@ from singleview.standards.fhir import (
     read_resource,
     to_json,
 )
+from singleview.standards.fhir.outcome import read_parameters
 from singleview.standards.involvement import OrganisationContact
 from singleview.standards.person import Person
 from tests.standards.strategies import answers, contacts, enquiries, people
@@ -49,6 +51,8 @@ def test_answer_parameters_round_trip(answer: Answer) -> None:
     fhir = to_json(answer_to_parameters(answer))
     back = parse_answer(_wire(fhir))
     assert back == answer
+    # And through FHIR objects, not the direct reader: the direct reader's safety rests on it.
+    assert parameters_to_answer(read_parameters(_wire(fhir))) == answer
     assert to_json(answer_to_parameters(back)) == fhir
 
 

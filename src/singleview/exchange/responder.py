@@ -42,7 +42,7 @@ from singleview.records.service import involvements_for
 from singleview.standards.answer import Answer
 from singleview.standards.enquiry import Enquiry
 from singleview.standards.fhir import answer_to_json, refusal_outcome, to_json
-from singleview.standards.fhir.answer import receipt_parameter_json
+from singleview.standards.fhir.answer_json import receipt_parameter_json
 from singleview.standards.organisation import Organisation
 from singleview.standards.receipt import Receipt
 

@@ -6,11 +6,11 @@ Call ``parse_enquiry`` / ``parse_answer`` on a body, ``enquiry_to_parameters`` /
 """
 
 from singleview.standards.fhir.answer import (
-    answer_to_json,
     answer_to_parameters,
     parameters_to_answer,
     parse_answer,
 )
+from singleview.standards.fhir.answer_json import answer_to_json
 from singleview.standards.fhir.enquiry import (
     enquiry_to_parameters,
     parameters_to_enquiry,

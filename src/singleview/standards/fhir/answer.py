@@ -16,12 +16,15 @@ from fhir.resources.R4B.parameters import Parameters, ParametersParameter
 from fhir.resources.R4B.period import Period
 
 from singleview.standards.answer import Answer, DecisionSummary
+from singleview.standards.fhir.answer_json import (
+    _RECEIPT_PARTS,
+    read_written_answer,
+)
 from singleview.standards.fhir.common import (
     SHARING_POLICY_ID_SYSTEM,
     IssueList,
     coding,
     read_coding,
-    vocabulary_system,
 )
 from singleview.standards.fhir.organisation import (
     contact_point_to_telecom,
@@ -29,13 +32,11 @@ from singleview.standards.fhir.organisation import (
     organization_to_contact,
     telecom_to_contact_point,
 )
-from singleview.standards.fhir.outcome import read_parameters
+from singleview.standards.fhir.outcome import json_object, read_parameters
 from singleview.standards.fhir.parts import group, one, param, parts, resource, value
-from singleview.standards.fhir.serialise import to_json_part
-from singleview.standards.involvement import Involvement, OrganisationContact, Professional, Telecom
+from singleview.standards.involvement import Involvement, Professional
 from singleview.standards.issues import InvalidInput
 from singleview.standards.receipt import Receipt
-from singleview.standards.vocabulary import load_vocabulary
 
 ROOT = "Parameters.parameter"
 _ANSWER_PARAMETERS = {
@@ -57,16 +58,6 @@ _ANSWER_FIELDS = {
     "involvements": "parameter[involvement]",
     "decision": "parameter[decision]",
     "receipt": "parameter[receipt]",
-}
-#: Receipt field ⇄ part name and value type; the order is the order on the wire.
-_RECEIPT_PARTS = {
-    "log_id": ("logId", "String"),
-    "leaf_index": ("leafIndex", "Integer"),
-    "leaf_hash": ("leafHash", "String"),
-    "tree_size": ("treeSize", "Integer"),
-    "root_hash": ("rootHash", "String"),
-    "inclusion_proof": ("inclusionProof", "String"),
-    "signed_tree_head": ("signedTreeHead", "String"),
 }
 
 
@@ -136,129 +127,15 @@ def _receipt_parts(receipt: Receipt) -> list[ParametersParameter]:
     return out
 
 
-def answer_to_json(answer: Answer) -> dict[str, Any]:
-    """``to_json(answer_to_parameters(answer))``, written directly as JSON.
-
-    The responder builds one answer per enquiry; making dozens of fhir.resources models only
-    to walk them again into JSON cost more than the decision and the match together. What
-    this writes is byte-identical to the model path (``tests/standards/test_serialise.py``
-    checks it on generated answers); the score alone still goes through the model, so that
-    decimals are written exactly as fhir.resources writes them.
-    """
-    items: list[dict[str, Any]] = [{"name": "match", "valueBoolean": answer.match}]
-    if answer.match_grade is not None:
-        items.append({"name": "matchGrade", "valueCode": answer.match_grade})
-    if answer.score is not None:
-        items.append(to_json_part(param("score", valueDecimal=answer.score)))
-    if answer.multiple_matches:
-        items.append({"name": "multipleMatches", "valueBoolean": True})
-    if answer.contact is not None:
-        items.append({"name": "contact", "resource": _organization_json(answer.contact)})
-    items += [{"name": "involvement", "part": _involvement_json(i)} for i in answer.involvements]
-    if answer.decision is not None:
-        items.append({"name": "decision", "part": _decision_json(answer.decision)})
-    if answer.receipt is not None:
-        items.append(receipt_parameter_json(answer.receipt))
-    return {"resourceType": "Parameters", "parameter": items}
-
-
-def receipt_parameter_json(receipt: Receipt) -> dict[str, Any]:
-    """The ``receipt`` parameter of an answer as JSON (what ``answer_to_json`` writes)."""
-    out: list[dict[str, Any]] = []
-    for field, (name, kind) in _RECEIPT_PARTS.items():
-        given = getattr(receipt, field)
-        for each in given if isinstance(given, tuple) else (given,):
-            out.append({"name": name, f"value{kind}": each})
-    return {"name": "receipt", "part": out}
-
-
-def _coding_json(scheme: str, code: str) -> dict[str, Any]:
-    concept = load_vocabulary(scheme).require(code)
-    return {"system": vocabulary_system(scheme), "code": code, "display": concept.pref_label}
-
-
-def _contact_point_json(telecom: Telecom) -> dict[str, Any]:
-    point: dict[str, Any] = {"system": telecom.system, "value": telecom.value}
-    if telecom.use is not None:
-        point["use"] = telecom.use
-    return point
-
-
-def _organization_json(contact: OrganisationContact) -> dict[str, Any]:
-    out: dict[str, Any] = {"resourceType": "Organization", "name": contact.name}
-    if contact.telecom:
-        out["telecom"] = [_contact_point_json(t) for t in contact.telecom]
-    if contact.address:
-        addresses = []
-        for a in contact.address:
-            address: dict[str, Any] = {"line": list(a.lines)} if a.lines else {}
-            for key, given in (
-                ("city", a.city),
-                ("postalCode", a.postcode),
-                ("country", a.country),
-            ):
-                if given is not None:
-                    address[key] = given
-            addresses.append(address)
-        out["address"] = addresses
-    return out
-
-
-def _involvement_json(involvement: Involvement) -> list[dict[str, Any]]:
-    period: dict[str, Any] = {"start": involvement.period_start.isoformat()}
-    if involvement.period_end is not None:
-        period["end"] = involvement.period_end.isoformat()
-    out: list[dict[str, Any]] = [
-        {
-            "name": "episodeType",
-            "valueCoding": _coding_json("episode-types", involvement.episode_type),
-        },
-        {
-            "name": "serviceType",
-            "valueCoding": _coding_json("service-types", involvement.service_type),
-        },
-        {"name": "status", "valueCode": involvement.status},
-        {"name": "period", "valuePeriod": period},
-    ]
-    who = involvement.professional
-    if who is not None:
-        about: list[dict[str, Any]] = [{"name": "name", "valueString": who.name}]
-        if who.role is not None:
-            about.append({"name": "role", "valueString": who.role})
-        about += [
-            {"name": "telecom", "valueContactPoint": _contact_point_json(t)} for t in who.telecom
-        ]
-        out.append({"name": "professional", "part": about})
-    return out
-
-
-def _decision_json(decision: DecisionSummary) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = [{"name": "outcome", "valueCode": decision.outcome}]
-    if decision.policy_id is not None:
-        policy: list[dict[str, Any]] = [
-            {
-                "name": "identifier",
-                "valueIdentifier": {
-                    "system": SHARING_POLICY_ID_SYSTEM,
-                    "value": decision.policy_id,
-                },
-            }
-        ]
-        version: dict[str, Any] = {"name": "version"}
-        if decision.policy_version is not None:
-            version["valueInteger"] = decision.policy_version
-        policy.append(version)
-        out.append({"name": "policy", "part": policy})
-    out += [
-        {"name": "obligation", "valueCoding": _coding_json("obligations", o)}
-        for o in decision.obligations
-    ]
-    return out
-
-
 def parse_answer(raw: bytes | str | dict[str, Any]) -> Answer:
-    """Read a 200 answer body; InvalidInput names every offending element."""
-    return parameters_to_answer(read_parameters(raw))
+    """Read a 200 answer body; InvalidInput names every offending element.
+
+    An answer exactly as this code writes it is read directly (``read_written_answer``); any
+    other goes through FHIR objects, which judge it and name what is wrong.
+    """
+    data = json_object(raw) if isinstance(raw, bytes | str) else raw
+    written = read_written_answer(data)
+    return written if written is not None else parameters_to_answer(read_parameters(data))
 
 
 def parameters_to_answer(parameters: Parameters) -> Answer:

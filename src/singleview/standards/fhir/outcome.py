@@ -28,7 +28,7 @@ R = TypeVar("R", bound=Resource)
 def read_resource(raw: bytes | str | dict[str, Any], model: type[R]) -> R:
     """Parse FHIR JSON into ``model`` (e.g. Parameters); InvalidInput names what is wrong."""
     name = model.get_resource_type()
-    data = _json_object(raw) if isinstance(raw, bytes | str) else raw
+    data = json_object(raw) if isinstance(raw, bytes | str) else raw
     if not isinstance(data, dict):
         raise InvalidInput([Issue(name, "must be a JSON object", "structure")])
     given = data.get("resourceType")
@@ -55,12 +55,12 @@ def read_parameters(raw: bytes | str | dict[str, Any]) -> Parameters:
     A body in the profile's canonical shape is read by the quick reader; any other goes
     through fhir.resources, which judges it and names every offending element.
     """
-    data = _json_object(raw) if isinstance(raw, bytes | str) else raw
+    data = json_object(raw) if isinstance(raw, bytes | str) else raw
     quick = quick_parameters(data)
     return quick if quick is not None else read_resource(data, Parameters)
 
 
-def _json_object(raw: bytes | str) -> Any:
+def json_object(raw: bytes | str) -> Any:
     try:
         return json.loads(raw)
     except UnicodeDecodeError as error:

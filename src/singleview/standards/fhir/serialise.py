@@ -53,12 +53,19 @@ def _value(value: Any) -> Any:
     if isinstance(value, FHIRAbstractModel):
         return _element(value)
     if isinstance(value, decimal.Decimal):
-        # As fhir.resources writes decimals: whole numbers as integers, others as floats.
-        exponent = value.as_tuple().exponent
-        whole = value.is_finite() and value == value.to_integral_value()
-        if whole and isinstance(exponent, int) and exponent >= 0:
-            return int(value)
-        return float(value)
+        return decimal_json(value)
     if value is None or isinstance(value, str | bool | int | float):
         return value
     return to_jsonable_python(value)
+
+
+def decimal_json(value: decimal.Decimal) -> int | float:
+    """A FHIR decimal as fhir.resources writes it: whole numbers as integers, others as floats.
+
+    (A float given to a model's decimal element becomes ``Decimal(str(x))`` first.)
+    """
+    exponent = value.as_tuple().exponent
+    whole = value.is_finite() and value == value.to_integral_value()
+    if whole and isinstance(exponent, int) and exponent >= 0:
+        return int(value)
+    return float(value)

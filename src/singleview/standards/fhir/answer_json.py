@@ -1,0 +1,315 @@
+"""An answer as JSON, written and read directly, without FHIR objects.
+
+**Writing.** ``answer_to_json(a)`` is ``to_json(answer_to_parameters(a))`` written directly:
+the responder builds one answer per enquiry, and making dozens of fhir.resources models only
+to walk them again into JSON cost more than the decision and the match together.
+
+**Reading.** On the requester's side of a fan-out, reading each partner's answer through FHIR
+objects (the quick reader, then ``parameters_to_answer``) was about a quarter of the
+requester's CPU: some 0.8 ms an answer, fifty answers a fan-out. Nearly every answer a node
+receives was written by a peer running this code, so ``read_written_answer`` takes the values
+out of the JSON without building FHIR objects, validates them into an ``Answer``, and writes
+that Answer back with ``answer_to_json``. Only if the written JSON is the same JSON is the
+Answer returned; anything else returns None and the caller uses the full
+reader, whose messages name the offending element.
+
+Why reading that way is safe: the full reader reads ``answer_to_json(a)`` back into ``a`` for
+every answer (``tests/standards/test_fhir_round_trip.py``), so a body equal to
+``answer_to_json(a)`` is read by it into ``a`` too. Free text, codes and URIs are also held to
+the quick reader's conservative formats before they are trusted.
+``tests/standards/test_answer_json.py`` checks, over generated answers and over bodies with any
+element replaced, that it never accepts what the full reader refuses and never reads anything
+differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from singleview.standards.answer import Answer, DecisionSummary
+from singleview.standards.fhir.common import SHARING_POLICY_ID_SYSTEM, vocabulary_system
+from singleview.standards.fhir.quick import (
+    _boolean,
+    _code,
+    _full_date,
+    _integer,
+    _NotCanonicalError,
+    _string,
+)
+from singleview.standards.fhir.serialise import decimal_json
+from singleview.standards.involvement import Involvement, OrganisationContact, Telecom
+from singleview.standards.receipt import Receipt
+from singleview.standards.vocabulary import load_vocabulary
+
+#: Receipt field ⇄ part name and value type; the order is the order on the wire.
+_RECEIPT_PARTS = {
+    "log_id": ("logId", "String"),
+    "leaf_index": ("leafIndex", "Integer"),
+    "leaf_hash": ("leafHash", "String"),
+    "tree_size": ("treeSize", "Integer"),
+    "root_hash": ("rootHash", "String"),
+    "inclusion_proof": ("inclusionProof", "String"),
+    "signed_tree_head": ("signedTreeHead", "String"),
+}
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    """``to_json(answer_to_parameters(answer))``, written directly as JSON.
+
+    Byte-identical to the model path (``tests/standards/test_serialise.py`` checks it on
+    generated answers, scores included).
+    """
+    items: list[dict[str, Any]] = [{"name": "match", "valueBoolean": answer.match}]
+    if answer.match_grade is not None:
+        items.append({"name": "matchGrade", "valueCode": answer.match_grade})
+    if answer.score is not None:
+        # As the model path writes it: pydantic makes the float Decimal(str(score)) first.
+        items.append({"name": "score", "valueDecimal": decimal_json(Decimal(str(answer.score)))})
+    if answer.multiple_matches:
+        items.append({"name": "multipleMatches", "valueBoolean": True})
+    if answer.contact is not None:
+        items.append({"name": "contact", "resource": _organization_json(answer.contact)})
+    items += [{"name": "involvement", "part": _involvement_json(i)} for i in answer.involvements]
+    if answer.decision is not None:
+        items.append({"name": "decision", "part": _decision_json(answer.decision)})
+    if answer.receipt is not None:
+        items.append(receipt_parameter_json(answer.receipt))
+    return {"resourceType": "Parameters", "parameter": items}
+
+
+def receipt_parameter_json(receipt: Receipt) -> dict[str, Any]:
+    """The ``receipt`` parameter of an answer as JSON (what ``answer_to_json`` writes)."""
+    out: list[dict[str, Any]] = []
+    for field, (name, kind) in _RECEIPT_PARTS.items():
+        given = getattr(receipt, field)
+        for each in given if isinstance(given, tuple) else (given,):
+            out.append({"name": name, f"value{kind}": each})
+    return {"name": "receipt", "part": out}
+
+
+def _coding_json(scheme: str, code: str) -> dict[str, Any]:
+    concept = load_vocabulary(scheme).require(code)
+    return {"system": vocabulary_system(scheme), "code": code, "display": concept.pref_label}
+
+
+def _contact_point_json(telecom: Telecom) -> dict[str, Any]:
+    point: dict[str, Any] = {"system": telecom.system, "value": telecom.value}
+    if telecom.use is not None:
+        point["use"] = telecom.use
+    return point
+
+
+def _organization_json(contact: OrganisationContact) -> dict[str, Any]:
+    out: dict[str, Any] = {"resourceType": "Organization", "name": contact.name}
+    if contact.telecom:
+        out["telecom"] = [_contact_point_json(t) for t in contact.telecom]
+    if contact.address:
+        addresses = []
+        for a in contact.address:
+            address: dict[str, Any] = {"line": list(a.lines)} if a.lines else {}
+            for key, given in (
+                ("city", a.city),
+                ("postalCode", a.postcode),
+                ("country", a.country),
+            ):
+                if given is not None:
+                    address[key] = given
+            addresses.append(address)
+        out["address"] = addresses
+    return out
+
+
+def _involvement_json(involvement: Involvement) -> list[dict[str, Any]]:
+    period: dict[str, Any] = {"start": involvement.period_start.isoformat()}
+    if involvement.period_end is not None:
+        period["end"] = involvement.period_end.isoformat()
+    out: list[dict[str, Any]] = [
+        {
+            "name": "episodeType",
+            "valueCoding": _coding_json("episode-types", involvement.episode_type),
+        },
+        {
+            "name": "serviceType",
+            "valueCoding": _coding_json("service-types", involvement.service_type),
+        },
+        {"name": "status", "valueCode": involvement.status},
+        {"name": "period", "valuePeriod": period},
+    ]
+    who = involvement.professional
+    if who is not None:
+        about: list[dict[str, Any]] = [{"name": "name", "valueString": who.name}]
+        if who.role is not None:
+            about.append({"name": "role", "valueString": who.role})
+        about += [
+            {"name": "telecom", "valueContactPoint": _contact_point_json(t)} for t in who.telecom
+        ]
+        out.append({"name": "professional", "part": about})
+    return out
+
+
+def _decision_json(decision: DecisionSummary) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{"name": "outcome", "valueCode": decision.outcome}]
+    if decision.policy_id is not None:
+        policy: list[dict[str, Any]] = [
+            {
+                "name": "identifier",
+                "valueIdentifier": {
+                    "system": SHARING_POLICY_ID_SYSTEM,
+                    "value": decision.policy_id,
+                },
+            }
+        ]
+        version: dict[str, Any] = {"name": "version"}
+        if decision.policy_version is not None:
+            version["valueInteger"] = decision.policy_version
+        policy.append(version)
+        out.append({"name": "policy", "part": policy})
+    out += [
+        {"name": "obligation", "valueCoding": _coding_json("obligations", o)}
+        for o in decision.obligations
+    ]
+    return out
+
+
+# --- reading --------------------------------------------------------------------------------
+
+_Read = Callable[[Any], Any]
+
+
+def read_written_answer(data: Any) -> Answer | None:
+    """The Answer ``data`` is, if it is exactly what ``answer_to_json`` writes for it, else None."""
+    try:
+        answer = Answer.model_validate(_answer_fields(data))
+        # Plain ==, although Python's == takes true for 1 and 1 for 1.0: every boolean and
+        # number the writer writes (match, multipleMatches, score, leafIndex, treeSize,
+        # version) has had its JSON type checked by the field reader above.
+        if answer_to_json(answer) != data:
+            return None
+    except (_NotCanonicalError, LookupError, TypeError, ValueError, AttributeError):
+        # ValueError covers pydantic's ValidationError and an unknown vocabulary code.
+        return None
+    return answer
+
+
+def _by_name(items: Any) -> dict[str, list[dict[str, Any]]]:
+    if type(items) is not list:
+        raise _NotCanonicalError
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        grouped.setdefault(_string(item["name"]), []).append(item)
+    return grouped
+
+
+def _first(grouped: dict[str, list[dict[str, Any]]], name: str, key: str, read: _Read) -> Any:
+    found = grouped.get(name)
+    return read(found[0][key]) if found else None
+
+
+def _answer_fields(data: Any) -> dict[str, Any]:
+    if type(data) is not dict or data.get("resourceType") != "Parameters":
+        raise _NotCanonicalError
+    top = _by_name(data["parameter"])
+    fields: dict[str, Any] = {
+        "match": _first(top, "match", "valueBoolean", _boolean),
+        "match_grade": _first(top, "matchGrade", "valueCode", _code),
+        "score": _first(top, "score", "valueDecimal", _number),
+        "multiple_matches": _first(top, "multipleMatches", "valueBoolean", _boolean) or False,
+        "contact": _first(top, "contact", "resource", _contact),
+        "involvements": [_involvement(item["part"]) for item in top.get("involvement", [])],
+        "decision": _first(top, "decision", "part", _decision),
+        "receipt": _first(top, "receipt", "part", _receipt),
+    }
+    return fields
+
+
+def _number(given: Any) -> float:
+    # A whole number may be written as an integer (see decimal_json); never a boolean.
+    if type(given) in (int, float):
+        return float(given)
+    raise _NotCanonicalError
+
+
+def _telecom(point: Any) -> dict[str, Any]:
+    return {
+        "system": _code(point["system"]),
+        "value": _string(point["value"]),
+        "use": _code(point["use"]) if "use" in point else None,
+    }
+
+
+def _contact(organization: Any) -> dict[str, Any]:
+    if organization["resourceType"] != "Organization":
+        raise _NotCanonicalError
+    return {
+        "name": _string(organization["name"]),
+        "telecom": [_telecom(point) for point in organization.get("telecom", [])],
+        "address": [_address(address) for address in organization.get("address", [])],
+    }
+
+
+def _address(address: Any) -> dict[str, Any]:
+    return {
+        "lines": [_string(line) for line in address.get("line", [])],
+        "city": _optional(address, "city"),
+        "postcode": _optional(address, "postalCode"),
+        "country": _optional(address, "country"),
+    }
+
+
+def _optional(element: Any, key: str) -> str | None:
+    return _string(element[key]) if key in element else None
+
+
+def _code_of(coding: Any) -> str:
+    # System and display are not read: the write-back check holds them to the vocabulary's.
+    return _code(coding["code"])
+
+
+def _involvement(part: Any) -> dict[str, Any]:
+    found = _by_name(part)
+    period = _first(found, "period", "valuePeriod", dict)
+    return {
+        "episode_type": _first(found, "episodeType", "valueCoding", _code_of),
+        "service_type": _first(found, "serviceType", "valueCoding", _code_of),
+        "status": _first(found, "status", "valueCode", _code),
+        "period_start": _full_date(period["start"]),
+        "period_end": _full_date(period["end"]) if "end" in period else None,
+        "professional": _first(found, "professional", "part", _professional),
+    }
+
+
+def _professional(part: Any) -> dict[str, Any]:
+    found = _by_name(part)
+    return {
+        "name": _first(found, "name", "valueString", _string),
+        "role": _first(found, "role", "valueString", _string),
+        "telecom": [_telecom(item["valueContactPoint"]) for item in found.get("telecom", [])],
+    }
+
+
+def _decision(part: Any) -> dict[str, Any]:
+    found = _by_name(part)
+    fields: dict[str, Any] = {
+        "outcome": _first(found, "outcome", "valueCode", _code),
+        "obligations": [_code_of(item["valueCoding"]) for item in found.get("obligation", [])],
+    }
+    if "policy" in found:
+        policy = _by_name(found["policy"][0]["part"])
+        fields["policy_id"] = _string(policy["identifier"][0]["valueIdentifier"]["value"])
+        fields["policy_version"] = _first(policy, "version", "valueInteger", _integer)
+    return fields
+
+
+def _receipt(part: Any) -> dict[str, Any]:
+    found = _by_name(part)
+    return {
+        "log_id": _first(found, "logId", "valueString", _string),
+        "leaf_index": _first(found, "leafIndex", "valueInteger", _integer),
+        "leaf_hash": _first(found, "leafHash", "valueString", _string),
+        "tree_size": _first(found, "treeSize", "valueInteger", _integer),
+        "root_hash": _first(found, "rootHash", "valueString", _string),
+        "inclusion_proof": [_string(i["valueString"]) for i in found.get("inclusionProof", [])],
+        "signed_tree_head": _first(found, "signedTreeHead", "valueString", _string),
+    }
