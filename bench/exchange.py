@@ -225,9 +225,10 @@ def build_single(folder: Path, records: int) -> None:
 
 def enquiry_bodies(folder: Path) -> list[bytes]:
     """400 s47 enquiry bodies: 200 about people the node holds, 200 about strangers."""
+    from singleview.exchange.client import describe_body
     from singleview.records.synth import generate
     from singleview.standards.enquiry import Enquiry
-    from singleview.standards.fhir import enquiry_to_parameters, to_json
+    from singleview.standards.fhir import enquiry_to_json
 
     held = json.loads((folder / "enquiries.json").read_text())
     strangers = [
@@ -249,7 +250,7 @@ def enquiry_bodies(folder: Path) -> list[bytes]:
                 "case_reference": "S47-BENCH",
             }
         )
-        bodies.append(json.dumps(to_json(enquiry_to_parameters(enquiry))).encode())
+        bodies.append(describe_body(enquiry_to_json(enquiry)))  # as a requester sends it
     random.Random(5).shuffle(bodies)
     return bodies
 

@@ -16,6 +16,7 @@ from singleview.standards.fhir import (
     enquiry_to_parameters,
     organization_to_contact,
     parameters_to_answer,
+    parameters_to_enquiry,
     parse_answer,
     parse_enquiry,
     patient_to_person,
@@ -62,6 +63,8 @@ def test_enquiry_parameters_round_trip(enquiry: Enquiry) -> None:
     fhir = to_json(enquiry_to_parameters(enquiry))
     back = parse_enquiry(_wire(fhir))
     assert back == enquiry
+    # And through FHIR objects, not the direct reader: the direct reader's safety rests on it.
+    assert parameters_to_enquiry(read_parameters(_wire(fhir))) == enquiry
     assert to_json(enquiry_to_parameters(back)) == fhir
 
 

@@ -63,7 +63,7 @@ from singleview.governance.models import PolicyClaim
 from singleview.group_commit import GroupCommit
 from singleview.standards.enquiry import Consent, Enquiry, Practitioner
 from singleview.standards.enquiry import PolicyReference as ClaimedPolicy
-from singleview.standards.fhir import enquiry_to_parameters, to_json
+from singleview.standards.fhir import enquiry_to_json
 from singleview.standards.organisation import Organisation
 from singleview.standards.person import Person
 
@@ -415,7 +415,7 @@ async def _fan_out(
     def body_for(enquiry: Enquiry) -> bytes:
         key = enquiry.sharing_policies
         if key not in bodies:
-            bodies[key] = describe_body(to_json(enquiry_to_parameters(enquiry)))
+            bodies[key] = describe_body(enquiry_to_json(enquiry))
         return bodies[key]
 
     async def ask(partner: Partner) -> PartnerResult:

@@ -16,6 +16,7 @@ from singleview.standards.fhir.enquiry import (
     parameters_to_enquiry,
     parse_enquiry,
 )
+from singleview.standards.fhir.enquiry_json import enquiry_to_json
 from singleview.standards.fhir.organisation import contact_to_organization, organization_to_contact
 from singleview.standards.fhir.outcome import (
     operation_outcome,
@@ -31,6 +32,7 @@ __all__ = [
     "answer_to_json",
     "answer_to_parameters",
     "contact_to_organization",
+    "enquiry_to_json",
     "enquiry_to_parameters",
     "operation_outcome",
     "organization_to_contact",

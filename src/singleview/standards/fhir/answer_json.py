@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from singleview.standards.answer import Answer, DecisionSummary
-from singleview.standards.fhir.common import SHARING_POLICY_ID_SYSTEM, vocabulary_system
+from singleview.standards.fhir.common import SHARING_POLICY_ID_SYSTEM, coding_json
 from singleview.standards.fhir.quick import (
     _boolean,
     _code,
@@ -41,7 +41,6 @@ from singleview.standards.fhir.quick import (
 from singleview.standards.fhir.serialise import decimal_json
 from singleview.standards.involvement import Involvement, OrganisationContact, Telecom
 from singleview.standards.receipt import Receipt
-from singleview.standards.vocabulary import load_vocabulary
 
 #: Receipt field ⇄ part name and value type; the order is the order on the wire.
 _RECEIPT_PARTS = {
@@ -89,11 +88,6 @@ def receipt_parameter_json(receipt: Receipt) -> dict[str, Any]:
     return {"name": "receipt", "part": out}
 
 
-def _coding_json(scheme: str, code: str) -> dict[str, Any]:
-    concept = load_vocabulary(scheme).require(code)
-    return {"system": vocabulary_system(scheme), "code": code, "display": concept.pref_label}
-
-
 def _contact_point_json(telecom: Telecom) -> dict[str, Any]:
     point: dict[str, Any] = {"system": telecom.system, "value": telecom.value}
     if telecom.use is not None:
@@ -128,11 +122,11 @@ def _involvement_json(involvement: Involvement) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
         {
             "name": "episodeType",
-            "valueCoding": _coding_json("episode-types", involvement.episode_type),
+            "valueCoding": coding_json("episode-types", involvement.episode_type),
         },
         {
             "name": "serviceType",
-            "valueCoding": _coding_json("service-types", involvement.service_type),
+            "valueCoding": coding_json("service-types", involvement.service_type),
         },
         {"name": "status", "valueCode": involvement.status},
         {"name": "period", "valuePeriod": period},
@@ -167,7 +161,7 @@ def _decision_json(decision: DecisionSummary) -> list[dict[str, Any]]:
         policy.append(version)
         out.append({"name": "policy", "part": policy})
     out += [
-        {"name": "obligation", "valueCoding": _coding_json("obligations", o)}
+        {"name": "obligation", "valueCoding": coding_json("obligations", o)}
         for o in decision.obligations
     ]
     return out

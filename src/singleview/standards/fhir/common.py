@@ -42,6 +42,12 @@ def coding(scheme: str, code: str) -> Coding:
     return Coding(system=vocabulary_system(scheme), code=code, display=concept.pref_label)
 
 
+def coding_json(scheme: str, code: str) -> dict[str, Any]:
+    """``coding(scheme, code)`` as the JSON the wire carries, without building the model."""
+    concept = load_vocabulary(scheme).require(code)
+    return {"system": vocabulary_system(scheme), "code": code, "display": concept.pref_label}
+
+
 class IssueList:
     """Collects every issue in an input before refusing it, so one reply names them all."""
 

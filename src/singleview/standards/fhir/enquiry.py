@@ -24,7 +24,8 @@ from singleview.standards.fhir.common import (
     coding,
     read_coding,
 )
-from singleview.standards.fhir.outcome import read_parameters
+from singleview.standards.fhir.enquiry_json import read_written_enquiry
+from singleview.standards.fhir.outcome import json_object, read_parameters
 from singleview.standards.fhir.parts import group, one, param, parts, resource, value
 from singleview.standards.fhir.patient import patient_to_person, person_to_patient
 from singleview.standards.issues import InvalidInput
@@ -129,8 +130,14 @@ def _consent_parts(consent: Consent) -> list[ParametersParameter]:
 
 
 def parse_enquiry(raw: bytes | str | dict[str, Any]) -> Enquiry:
-    """Read a ``$person-info-query`` body; InvalidInput names every offending element."""
-    return parameters_to_enquiry(read_parameters(raw))
+    """Read a ``$person-info-query`` body; InvalidInput names every offending element.
+
+    An enquiry exactly as this code writes it is read directly (``read_written_enquiry``); any
+    other goes through FHIR objects, which judge it and name what is wrong.
+    """
+    data = json_object(raw) if isinstance(raw, bytes | str) else raw
+    written = read_written_enquiry(data)
+    return written if written is not None else parameters_to_enquiry(read_parameters(data))
 
 
 def parameters_to_enquiry(parameters: Parameters) -> Enquiry:
