@@ -20,12 +20,17 @@ from typing import Any
 from fhir.resources.R4B.parameters import Parameters
 
 from singleview.standards.fhir import (
+    answer_to_json,
     answer_to_parameters,
+    enquiry_to_json,
     enquiry_to_parameters,
+    parameters_to_answer,
+    parameters_to_enquiry,
     parse_answer,
     parse_enquiry,
     to_json,
 )
+from singleview.standards.fhir.outcome import read_parameters
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "tests" / "standards" / "examples"
 
@@ -53,14 +58,26 @@ def main() -> None:
     request_fhir, answer_fhir = enquiry_to_parameters(enquiry), answer_to_parameters(reply)
     rows = [
         (
-            "parse request (bytes → Enquiry)",
+            "parse request (bytes → Enquiry), read directly",
             lambda: parse_enquiry(request),
             "Parameters.model_validate",
             lambda: Parameters.model_validate(json.loads(request)),
         ),
         (
-            "parse answer (bytes → Answer)",
+            "parse request via FHIR objects (quick reader + checks)",
+            lambda: parameters_to_enquiry(read_parameters(request)),
+            "Parameters.model_validate",
+            lambda: Parameters.model_validate(json.loads(request)),
+        ),
+        (
+            "parse answer (bytes → Answer), read directly",
             lambda: parse_answer(answer),
+            "Parameters.model_validate",
+            lambda: Parameters.model_validate(json.loads(answer)),
+        ),
+        (
+            "parse answer via FHIR objects (quick reader + checks)",
+            lambda: parameters_to_answer(read_parameters(answer)),
             "Parameters.model_validate",
             lambda: Parameters.model_validate(json.loads(answer)),
         ),
@@ -77,8 +94,14 @@ def main() -> None:
             lambda: answer_fhir.model_dump_json(exclude_none=True),
         ),
         (
-            "build + serialise answer",
-            lambda: json.dumps(to_json(answer_to_parameters(reply))),
+            "build + serialise request (enquiry_to_json)",
+            lambda: json.dumps(enquiry_to_json(enquiry)),
+            "build + model_dump_json",
+            lambda: enquiry_to_parameters(enquiry).model_dump_json(exclude_none=True),
+        ),
+        (
+            "build + serialise answer (answer_to_json)",
+            lambda: json.dumps(answer_to_json(reply)),
             "build + model_dump_json",
             lambda: answer_to_parameters(reply).model_dump_json(exclude_none=True),
         ),
