@@ -4,7 +4,6 @@ anything else is either left to the full reader or read exactly as the full read
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from singleview.standards.fhir.answer_json import read_written_answer
 from singleview.standards.fhir.outcome import read_parameters
 from singleview.standards.issues import InvalidInput
 from tests.standards.conftest import example
+from tests.standards.direct_readers import agrees, each_element, full_or_refusal
 from tests.standards.strategies import answers
 from tests.standards.test_never_crashes import _paths, _replace, json_values
 from tests.standards.test_quick_reader import AWKWARD
@@ -25,23 +25,17 @@ CHECKS = settings(max_examples=200, deadline=None, suppress_health_check=[Health
 EXAMPLES = ["response-match-full.json", "v0.3-response-match.json", "v0.3-response-nomatch.json"]
 
 
+def _through_fhir_objects(text: str) -> Answer:
+    """The full reader, as a requester would read ``text`` without the direct reader."""
+    return parameters_to_answer(read_parameters(text))
+
+
 def _full(body: Any) -> Answer | InvalidInput:
-    """What the reader through FHIR objects makes of ``body``, as a requester receives it."""
-    try:
-        return parameters_to_answer(read_parameters(json.dumps(body)))
-    except InvalidInput as refused:
-        return refused
+    return full_or_refusal(_through_fhir_objects, body)
 
 
 def _agrees(body: Any) -> bool:
-    """Assert the direct reader reads ``body`` as the full reader does; say if it read it."""
-    direct = read_written_answer(copy.deepcopy(body))
-    if direct is None:
-        return False  # left to the full reader: always safe
-    full = _full(body)
-    assert not isinstance(full, InvalidInput), f"read directly what FHIR refuses: {full}"
-    assert direct == full
-    return True
+    return agrees(read_written_answer, _through_fhir_objects, body)
 
 
 def _written(name: str) -> dict[str, Any]:
@@ -103,12 +97,7 @@ def test_a_number_or_boolean_of_the_wrong_json_type_is_not_read_directly(
 
 
 def test_an_extra_key_or_parameter_anywhere_goes_to_the_full_reader() -> None:
-    body = _written("response-match-full.json")
-    for path in _paths(body):
-        changed = copy.deepcopy(body)
-        target = changed
-        for step in path:
-            target = target[step]
+    for path, changed, target in each_element(_written("response-match-full.json")):
         if isinstance(target, dict):
             target["id"] = "x"
             assert read_written_answer(changed) is None, path

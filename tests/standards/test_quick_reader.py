@@ -27,6 +27,7 @@ from singleview.standards.fhir import (
 from singleview.standards.fhir.quick import quick_parameters
 from singleview.standards.issues import InvalidInput
 from tests.standards.conftest import example
+from tests.standards.direct_readers import each_element
 from tests.standards.strategies import answers, enquiries
 from tests.standards.test_never_crashes import _paths, _replace, json_values
 
@@ -111,12 +112,7 @@ def test_awkward_values_anywhere_are_never_read_differently(name: str, awkward: 
 
 @pytest.mark.parametrize("name", ["request-full.json", "response-match-full.json"])
 def test_an_extra_key_anywhere_goes_to_the_full_reader(name: str) -> None:
-    body = example(name)
-    for path in _paths(body):
-        changed = copy.deepcopy(body)
-        target = changed
-        for step in path:
-            target = target[step]
+    for path, changed, target in each_element(example(name)):
         if isinstance(target, dict):
             target["id"] = "x"
             assert quick_parameters(changed) is None, path

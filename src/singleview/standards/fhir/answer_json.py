@@ -24,7 +24,6 @@ differently.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +38,7 @@ from singleview.standards.fhir.quick import (
     _string,
 )
 from singleview.standards.fhir.serialise import decimal_json
+from singleview.standards.fhir.written import by_name, code_of, first, optional, read_written
 from singleview.standards.involvement import Involvement, OrganisationContact, Telecom
 from singleview.standards.receipt import Receipt
 
@@ -169,51 +169,23 @@ def _decision_json(decision: DecisionSummary) -> list[dict[str, Any]]:
 
 # --- reading --------------------------------------------------------------------------------
 
-_Read = Callable[[Any], Any]
-
 
 def read_written_answer(data: Any) -> Answer | None:
     """The Answer ``data`` is, if it is exactly what ``answer_to_json`` writes for it, else None."""
-    try:
-        answer = Answer.model_validate(_answer_fields(data))
-        # Plain ==, although Python's == takes true for 1 and 1 for 1.0: every boolean and
-        # number the writer writes (match, multipleMatches, score, leafIndex, treeSize,
-        # version) has had its JSON type checked by the field reader above.
-        if answer_to_json(answer) != data:
-            return None
-    except (_NotCanonicalError, LookupError, TypeError, ValueError, AttributeError):
-        # ValueError covers pydantic's ValidationError and an unknown vocabulary code.
-        return None
-    return answer
-
-
-def _by_name(items: Any) -> dict[str, list[dict[str, Any]]]:
-    if type(items) is not list:
-        raise _NotCanonicalError
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        grouped.setdefault(_string(item["name"]), []).append(item)
-    return grouped
-
-
-def _first(grouped: dict[str, list[dict[str, Any]]], name: str, key: str, read: _Read) -> Any:
-    found = grouped.get(name)
-    return read(found[0][key]) if found else None
+    return read_written(data, Answer, _answer_fields, answer_to_json)
 
 
 def _answer_fields(data: Any) -> dict[str, Any]:
-    if type(data) is not dict or data.get("resourceType") != "Parameters":
-        raise _NotCanonicalError
-    top = _by_name(data["parameter"])
+    top = by_name(data["parameter"])
     fields: dict[str, Any] = {
-        "match": _first(top, "match", "valueBoolean", _boolean),
-        "match_grade": _first(top, "matchGrade", "valueCode", _code),
-        "score": _first(top, "score", "valueDecimal", _number),
-        "multiple_matches": _first(top, "multipleMatches", "valueBoolean", _boolean) or False,
-        "contact": _first(top, "contact", "resource", _contact),
+        "match": first(top, "match", "valueBoolean", _boolean),
+        "match_grade": first(top, "matchGrade", "valueCode", _code),
+        "score": first(top, "score", "valueDecimal", _number),
+        "multiple_matches": first(top, "multipleMatches", "valueBoolean", _boolean) or False,
+        "contact": first(top, "contact", "resource", _contact),
         "involvements": [_involvement(item["part"]) for item in top.get("involvement", [])],
-        "decision": _first(top, "decision", "part", _decision),
-        "receipt": _first(top, "receipt", "part", _receipt),
+        "decision": first(top, "decision", "part", _decision),
+        "receipt": first(top, "receipt", "part", _receipt),
     }
     return fields
 
@@ -246,64 +218,55 @@ def _contact(organization: Any) -> dict[str, Any]:
 def _address(address: Any) -> dict[str, Any]:
     return {
         "lines": [_string(line) for line in address.get("line", [])],
-        "city": _optional(address, "city"),
-        "postcode": _optional(address, "postalCode"),
-        "country": _optional(address, "country"),
+        "city": optional(address, "city"),
+        "postcode": optional(address, "postalCode"),
+        "country": optional(address, "country"),
     }
 
 
-def _optional(element: Any, key: str) -> str | None:
-    return _string(element[key]) if key in element else None
-
-
-def _code_of(coding: Any) -> str:
-    # System and display are not read: the write-back check holds them to the vocabulary's.
-    return _code(coding["code"])
-
-
 def _involvement(part: Any) -> dict[str, Any]:
-    found = _by_name(part)
-    period = _first(found, "period", "valuePeriod", dict)
+    found = by_name(part)
+    period = first(found, "period", "valuePeriod", dict)
     return {
-        "episode_type": _first(found, "episodeType", "valueCoding", _code_of),
-        "service_type": _first(found, "serviceType", "valueCoding", _code_of),
-        "status": _first(found, "status", "valueCode", _code),
+        "episode_type": first(found, "episodeType", "valueCoding", code_of),
+        "service_type": first(found, "serviceType", "valueCoding", code_of),
+        "status": first(found, "status", "valueCode", _code),
         "period_start": _full_date(period["start"]),
         "period_end": _full_date(period["end"]) if "end" in period else None,
-        "professional": _first(found, "professional", "part", _professional),
+        "professional": first(found, "professional", "part", _professional),
     }
 
 
 def _professional(part: Any) -> dict[str, Any]:
-    found = _by_name(part)
+    found = by_name(part)
     return {
-        "name": _first(found, "name", "valueString", _string),
-        "role": _first(found, "role", "valueString", _string),
+        "name": first(found, "name", "valueString", _string),
+        "role": first(found, "role", "valueString", _string),
         "telecom": [_telecom(item["valueContactPoint"]) for item in found.get("telecom", [])],
     }
 
 
 def _decision(part: Any) -> dict[str, Any]:
-    found = _by_name(part)
+    found = by_name(part)
     fields: dict[str, Any] = {
-        "outcome": _first(found, "outcome", "valueCode", _code),
-        "obligations": [_code_of(item["valueCoding"]) for item in found.get("obligation", [])],
+        "outcome": first(found, "outcome", "valueCode", _code),
+        "obligations": [code_of(item["valueCoding"]) for item in found.get("obligation", [])],
     }
     if "policy" in found:
-        policy = _by_name(found["policy"][0]["part"])
+        policy = by_name(found["policy"][0]["part"])
         fields["policy_id"] = _string(policy["identifier"][0]["valueIdentifier"]["value"])
-        fields["policy_version"] = _first(policy, "version", "valueInteger", _integer)
+        fields["policy_version"] = first(policy, "version", "valueInteger", _integer)
     return fields
 
 
 def _receipt(part: Any) -> dict[str, Any]:
-    found = _by_name(part)
+    found = by_name(part)
     return {
-        "log_id": _first(found, "logId", "valueString", _string),
-        "leaf_index": _first(found, "leafIndex", "valueInteger", _integer),
-        "leaf_hash": _first(found, "leafHash", "valueString", _string),
-        "tree_size": _first(found, "treeSize", "valueInteger", _integer),
-        "root_hash": _first(found, "rootHash", "valueString", _string),
+        "log_id": first(found, "logId", "valueString", _string),
+        "leaf_index": first(found, "leafIndex", "valueInteger", _integer),
+        "leaf_hash": first(found, "leafHash", "valueString", _string),
+        "tree_size": first(found, "treeSize", "valueInteger", _integer),
+        "root_hash": first(found, "rootHash", "valueString", _string),
         "inclusion_proof": [_string(i["valueString"]) for i in found.get("inclusionProof", [])],
-        "signed_tree_head": _first(found, "signedTreeHead", "valueString", _string),
+        "signed_tree_head": first(found, "signedTreeHead", "valueString", _string),
     }

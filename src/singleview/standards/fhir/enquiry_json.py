@@ -22,7 +22,6 @@ reader's formats.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -51,6 +50,14 @@ from singleview.standards.fhir.quick import (
     _NotCanonicalError,
     _string,
     _uri,
+)
+from singleview.standards.fhir.written import (
+    Grouped,
+    by_name,
+    code_of,
+    first,
+    optional,
+    read_written,
 )
 from singleview.standards.person import Address, Person, PersonName
 
@@ -192,39 +199,10 @@ def _consent_json(consent: Consent) -> list[dict[str, Any]]:
 
 # --- reading -----------------------------------------------------------------------------------
 
-_Read = Callable[[Any], Any]
-
 
 def read_written_enquiry(data: Any) -> Enquiry | None:
     """The Enquiry ``data`` is, if it is exactly what ``enquiry_to_json`` writes, else None."""
-    try:
-        enquiry = Enquiry.model_validate(_enquiry_fields(data))
-        # Plain ==: the only number the writer writes (a policy's version) was type-checked.
-        if enquiry_to_json(enquiry) != data:
-            return None
-    except (_NotCanonicalError, LookupError, TypeError, ValueError, AttributeError):
-        # ValueError covers pydantic's ValidationError and an unknown vocabulary code.
-        return None
-    return enquiry
-
-
-def _by_name(items: Any) -> dict[str, list[dict[str, Any]]]:
-    if type(items) is not list:
-        raise _NotCanonicalError
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        grouped.setdefault(_string(item["name"]), []).append(item)
-    return grouped
-
-
-def _first(grouped: dict[str, list[dict[str, Any]]], name: str, key: str, read: _Read) -> Any:
-    found = grouped.get(name)
-    return read(found[0][key]) if found else None
-
-
-def _code_of(coding: Any) -> str:
-    # System and display are not read: the write-back check holds them to the vocabulary's.
-    return _code(coding["code"])
+    return read_written(data, Enquiry, _enquiry_fields, enquiry_to_json)
 
 
 def _value_of(identifier: Any) -> str:
@@ -232,54 +210,52 @@ def _value_of(identifier: Any) -> str:
 
 
 def _enquiry_fields(data: Any) -> dict[str, Any]:
-    if type(data) is not dict or data.get("resourceType") != "Parameters":
-        raise _NotCanonicalError
-    top = _by_name(data["parameter"])
+    top = by_name(data["parameter"])
     fields: dict[str, Any] = {
-        "subject": _first(top, "resource", "resource", _person),
-        "reason": _first(top, "reason", "valueUri", _uri),
+        "subject": first(top, "resource", "resource", _person),
+        "reason": first(top, "reason", "valueUri", _uri),
     }
     if "request" in top:
-        fields.update(_request(_by_name(top["request"][0]["part"])))
+        fields.update(_request(by_name(top["request"][0]["part"])))
     return fields
 
 
-def _request(found: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    consent = _first(found, "consent", "part", _by_name)
+def _request(found: Grouped) -> dict[str, Any]:
+    consent = first(found, "consent", "part", by_name)
     return {
-        "request_id": _first(found, "identifier", "valueIdentifier", _value_of),
-        "date_stamp": _first(found, "dateStamp", "valueDateTime", _date_time),
-        "requester": _first(found, "requester", "valueIdentifier", _value_of),
-        "practitioner": _first(found, "practitioner", "part", _practitioner),
-        "asserted_purpose": _first(found, "assertedPurpose", "valueCoding", _code_of),
+        "request_id": first(found, "identifier", "valueIdentifier", _value_of),
+        "date_stamp": first(found, "dateStamp", "valueDateTime", _date_time),
+        "requester": first(found, "requester", "valueIdentifier", _value_of),
+        "practitioner": first(found, "practitioner", "part", _practitioner),
+        "asserted_purpose": first(found, "assertedPurpose", "valueCoding", code_of),
         "sharing_policies": [_policy(item["part"]) for item in found.get("sharingPolicy", [])],
-        "data_categories": [_code_of(i["valueCoding"]) for i in found.get("dataCategory", [])],
-        "case_reference": _first(found, "caseReference", "valueString", _string),
+        "data_categories": [code_of(i["valueCoding"]) for i in found.get("dataCategory", [])],
+        "case_reference": first(found, "caseReference", "valueString", _string),
         "consent": None
         if consent is None
         else {
-            "status": _first(consent, "status", "valueCode", _code),
-            "scope": [_code_of(item["valueCoding"]) for item in consent.get("scope", [])],
-            "expires": _first(consent, "expires", "valueDate", _full_date),
+            "status": first(consent, "status", "valueCode", _code),
+            "scope": [code_of(item["valueCoding"]) for item in consent.get("scope", [])],
+            "expires": first(consent, "expires", "valueDate", _full_date),
         },
     }
 
 
 def _practitioner(part: Any) -> dict[str, Any]:
-    found = _by_name(part)
+    found = by_name(part)
     return {
-        "identifier": _first(found, "identifier", "valueIdentifier", _value_of),
-        "name": _first(found, "name", "valueString", _string),
-        "role": _first(found, "role", "valueCoding", _code_of),
+        "identifier": first(found, "identifier", "valueIdentifier", _value_of),
+        "name": first(found, "name", "valueString", _string),
+        "role": first(found, "role", "valueCoding", code_of),
     }
 
 
 def _policy(part: Any) -> dict[str, Any]:
-    found = _by_name(part)
+    found = by_name(part)
     return {
-        "identifier": _first(found, "identifier", "valueIdentifier", _value_of),
-        "version": _first(found, "version", "valueInteger", _integer),
-        "digest": _first(found, "digest", "valueString", _string),
+        "identifier": first(found, "identifier", "valueIdentifier", _value_of),
+        "version": first(found, "version", "valueInteger", _integer),
+        "digest": first(found, "digest", "valueString", _string),
     }
 
 
@@ -299,8 +275,8 @@ def _person(patient: Any) -> dict[str, Any]:
         "date_of_birth": None
         if born is None
         else {"date": _partial_date(born), "accuracy_indicator": accuracy and _code(accuracy)},
-        "gender": None if gender is None else _code_of(gender),
-        "sex": None if sex is None else _code_of(sex),
+        "gender": None if gender is None else code_of(gender),
+        "sex": None if sex is None else code_of(sex),
         "addresses": [_address(address) for address in patient.get("address", [])],
     }
 
@@ -322,8 +298,8 @@ def _address(address: Any) -> dict[str, Any]:
         "use": _code(address["use"]),
         "line1": lines[0] if lines else None,
         "line2": lines[1] if len(lines) > 1 else None,
-        "city": _optional(address, "city"),
-        "postcode": _optional(address, "postalCode"),
+        "city": optional(address, "city"),
+        "postcode": optional(address, "postalCode"),
         "period_start": _full_date(period["start"]) if "start" in period else None,
         "period_end": _full_date(period["end"]) if "end" in period else None,
         "uprn": numbers.get(EXT_UPRN),
@@ -334,7 +310,3 @@ def _address(address: Any) -> dict[str, Any]:
 def _partial_date(born: Any) -> str:
     _date(born)  # a year, a year and month, or a real date
     return str(born)
-
-
-def _optional(element: Any, key: str) -> str | None:
-    return _string(element[key]) if key in element else None
