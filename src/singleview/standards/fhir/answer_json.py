@@ -6,12 +6,14 @@ to walk them again into JSON cost more than the decision and the match together.
 
 **Reading.** On the requester's side of a fan-out, reading each partner's answer through FHIR
 objects (the quick reader, then ``parameters_to_answer``) was about a quarter of the
-requester's CPU: some 0.8 ms an answer, fifty answers a fan-out. Nearly every answer a node
+requester's CPU: some 0.7 ms an answer, fifty answers a fan-out. Nearly every answer a node
 receives was written by a peer running this code, so ``read_written_answer`` takes the values
 out of the JSON without building FHIR objects, validates them into an ``Answer``, and writes
-that Answer back with ``answer_to_json``. Only if the written JSON is the same JSON is the
-Answer returned; anything else returns None and the caller uses the full
-reader, whose messages name the offending element.
+that Answer back with ``answer_to_json`` (see ``written.read_written``). Only if the written
+JSON is the same JSON is the Answer returned; anything else returns None and the caller uses
+the full reader, whose messages name the offending element. Every boolean and number the
+writer writes (match, multipleMatches, score, leafIndex, treeSize, version) has its JSON type
+checked first, since Python's ``==`` takes ``true`` for ``1``.
 
 Why reading that way is safe: the full reader reads ``answer_to_json(a)`` back into ``a`` for
 every answer (``tests/standards/test_fhir_round_trip.py``), so a body equal to
@@ -30,12 +32,12 @@ from typing import Any
 from singleview.standards.answer import Answer, DecisionSummary
 from singleview.standards.fhir.common import SHARING_POLICY_ID_SYSTEM, coding_json
 from singleview.standards.fhir.quick import (
-    _boolean,
-    _code,
-    _full_date,
-    _integer,
-    _NotCanonicalError,
-    _string,
+    NotCanonicalError,
+    as_boolean,
+    as_code,
+    as_full_date,
+    as_integer,
+    as_string,
 )
 from singleview.standards.fhir.serialise import decimal_json
 from singleview.standards.fhir.written import by_name, code_of, first, optional, read_written
@@ -178,10 +180,10 @@ def read_written_answer(data: Any) -> Answer | None:
 def _answer_fields(data: Any) -> dict[str, Any]:
     top = by_name(data["parameter"])
     fields: dict[str, Any] = {
-        "match": first(top, "match", "valueBoolean", _boolean),
-        "match_grade": first(top, "matchGrade", "valueCode", _code),
+        "match": first(top, "match", "valueBoolean", as_boolean),
+        "match_grade": first(top, "matchGrade", "valueCode", as_code),
         "score": first(top, "score", "valueDecimal", _number),
-        "multiple_matches": first(top, "multipleMatches", "valueBoolean", _boolean) or False,
+        "multiple_matches": first(top, "multipleMatches", "valueBoolean", as_boolean) or False,
         "contact": first(top, "contact", "resource", _contact),
         "involvements": [_involvement(item["part"]) for item in top.get("involvement", [])],
         "decision": first(top, "decision", "part", _decision),
@@ -194,22 +196,22 @@ def _number(given: Any) -> float:
     # A whole number may be written as an integer (see decimal_json); never a boolean.
     if type(given) in (int, float):
         return float(given)
-    raise _NotCanonicalError
+    raise NotCanonicalError
 
 
 def _telecom(point: Any) -> dict[str, Any]:
     return {
-        "system": _code(point["system"]),
-        "value": _string(point["value"]),
-        "use": _code(point["use"]) if "use" in point else None,
+        "system": as_code(point["system"]),
+        "value": as_string(point["value"]),
+        "use": as_code(point["use"]) if "use" in point else None,
     }
 
 
 def _contact(organization: Any) -> dict[str, Any]:
     if organization["resourceType"] != "Organization":
-        raise _NotCanonicalError
+        raise NotCanonicalError
     return {
-        "name": _string(organization["name"]),
+        "name": as_string(organization["name"]),
         "telecom": [_telecom(point) for point in organization.get("telecom", [])],
         "address": [_address(address) for address in organization.get("address", [])],
     }
@@ -217,7 +219,7 @@ def _contact(organization: Any) -> dict[str, Any]:
 
 def _address(address: Any) -> dict[str, Any]:
     return {
-        "lines": [_string(line) for line in address.get("line", [])],
+        "lines": [as_string(line) for line in address.get("line", [])],
         "city": optional(address, "city"),
         "postcode": optional(address, "postalCode"),
         "country": optional(address, "country"),
@@ -230,9 +232,9 @@ def _involvement(part: Any) -> dict[str, Any]:
     return {
         "episode_type": first(found, "episodeType", "valueCoding", code_of),
         "service_type": first(found, "serviceType", "valueCoding", code_of),
-        "status": first(found, "status", "valueCode", _code),
-        "period_start": _full_date(period["start"]),
-        "period_end": _full_date(period["end"]) if "end" in period else None,
+        "status": first(found, "status", "valueCode", as_code),
+        "period_start": as_full_date(period["start"]),
+        "period_end": as_full_date(period["end"]) if "end" in period else None,
         "professional": first(found, "professional", "part", _professional),
     }
 
@@ -240,8 +242,8 @@ def _involvement(part: Any) -> dict[str, Any]:
 def _professional(part: Any) -> dict[str, Any]:
     found = by_name(part)
     return {
-        "name": first(found, "name", "valueString", _string),
-        "role": first(found, "role", "valueString", _string),
+        "name": first(found, "name", "valueString", as_string),
+        "role": first(found, "role", "valueString", as_string),
         "telecom": [_telecom(item["valueContactPoint"]) for item in found.get("telecom", [])],
     }
 
@@ -249,24 +251,24 @@ def _professional(part: Any) -> dict[str, Any]:
 def _decision(part: Any) -> dict[str, Any]:
     found = by_name(part)
     fields: dict[str, Any] = {
-        "outcome": first(found, "outcome", "valueCode", _code),
+        "outcome": first(found, "outcome", "valueCode", as_code),
         "obligations": [code_of(item["valueCoding"]) for item in found.get("obligation", [])],
     }
     if "policy" in found:
         policy = by_name(found["policy"][0]["part"])
-        fields["policy_id"] = _string(policy["identifier"][0]["valueIdentifier"]["value"])
-        fields["policy_version"] = first(policy, "version", "valueInteger", _integer)
+        fields["policy_id"] = as_string(policy["identifier"][0]["valueIdentifier"]["value"])
+        fields["policy_version"] = first(policy, "version", "valueInteger", as_integer)
     return fields
 
 
 def _receipt(part: Any) -> dict[str, Any]:
     found = by_name(part)
     return {
-        "log_id": first(found, "logId", "valueString", _string),
-        "leaf_index": first(found, "leafIndex", "valueInteger", _integer),
-        "leaf_hash": first(found, "leafHash", "valueString", _string),
-        "tree_size": first(found, "treeSize", "valueInteger", _integer),
-        "root_hash": first(found, "rootHash", "valueString", _string),
-        "inclusion_proof": [_string(i["valueString"]) for i in found.get("inclusionProof", [])],
-        "signed_tree_head": first(found, "signedTreeHead", "valueString", _string),
+        "log_id": first(found, "logId", "valueString", as_string),
+        "leaf_index": first(found, "leafIndex", "valueInteger", as_integer),
+        "leaf_hash": first(found, "leafHash", "valueString", as_string),
+        "tree_size": first(found, "treeSize", "valueInteger", as_integer),
+        "root_hash": first(found, "rootHash", "valueString", as_string),
+        "inclusion_proof": [as_string(i["valueString"]) for i in found.get("inclusionProof", [])],
+        "signed_tree_head": first(found, "signedTreeHead", "valueString", as_string),
     }

@@ -42,14 +42,14 @@ from singleview.standards.fhir.common import (
 )
 from singleview.standards.fhir.patient import GENDER_TO_FHIR
 from singleview.standards.fhir.quick import (
-    _code,
-    _date,
-    _date_time,
-    _full_date,
-    _integer,
-    _NotCanonicalError,
-    _string,
-    _uri,
+    NotCanonicalError,
+    as_code,
+    as_date,
+    as_date_time,
+    as_full_date,
+    as_integer,
+    as_string,
+    as_uri,
 )
 from singleview.standards.fhir.written import (
     Grouped,
@@ -206,14 +206,14 @@ def read_written_enquiry(data: Any) -> Enquiry | None:
 
 
 def _value_of(identifier: Any) -> str:
-    return _string(identifier["value"])
+    return as_string(identifier["value"])
 
 
 def _enquiry_fields(data: Any) -> dict[str, Any]:
     top = by_name(data["parameter"])
     fields: dict[str, Any] = {
         "subject": first(top, "resource", "resource", _person),
-        "reason": first(top, "reason", "valueUri", _uri),
+        "reason": first(top, "reason", "valueUri", as_uri),
     }
     if "request" in top:
         fields.update(_request(by_name(top["request"][0]["part"])))
@@ -224,19 +224,19 @@ def _request(found: Grouped) -> dict[str, Any]:
     consent = first(found, "consent", "part", by_name)
     return {
         "request_id": first(found, "identifier", "valueIdentifier", _value_of),
-        "date_stamp": first(found, "dateStamp", "valueDateTime", _date_time),
+        "date_stamp": first(found, "dateStamp", "valueDateTime", as_date_time),
         "requester": first(found, "requester", "valueIdentifier", _value_of),
         "practitioner": first(found, "practitioner", "part", _practitioner),
         "asserted_purpose": first(found, "assertedPurpose", "valueCoding", code_of),
         "sharing_policies": [_policy(item["part"]) for item in found.get("sharingPolicy", [])],
         "data_categories": [code_of(i["valueCoding"]) for i in found.get("dataCategory", [])],
-        "case_reference": first(found, "caseReference", "valueString", _string),
+        "case_reference": first(found, "caseReference", "valueString", as_string),
         "consent": None
         if consent is None
         else {
-            "status": first(consent, "status", "valueCode", _code),
+            "status": first(consent, "status", "valueCode", as_code),
             "scope": [code_of(item["valueCoding"]) for item in consent.get("scope", [])],
-            "expires": first(consent, "expires", "valueDate", _full_date),
+            "expires": first(consent, "expires", "valueDate", as_full_date),
         },
     }
 
@@ -245,7 +245,7 @@ def _practitioner(part: Any) -> dict[str, Any]:
     found = by_name(part)
     return {
         "identifier": first(found, "identifier", "valueIdentifier", _value_of),
-        "name": first(found, "name", "valueString", _string),
+        "name": first(found, "name", "valueString", as_string),
         "role": first(found, "role", "valueCoding", code_of),
     }
 
@@ -254,27 +254,27 @@ def _policy(part: Any) -> dict[str, Any]:
     found = by_name(part)
     return {
         "identifier": first(found, "identifier", "valueIdentifier", _value_of),
-        "version": first(found, "version", "valueInteger", _integer),
-        "digest": first(found, "digest", "valueString", _string),
+        "version": first(found, "version", "valueInteger", as_integer),
+        "digest": first(found, "digest", "valueString", as_string),
     }
 
 
 def _person(patient: Any) -> dict[str, Any]:
     if patient["resourceType"] != "Patient":
-        raise _NotCanonicalError
+        raise NotCanonicalError
     born = patient.get("birthDate")
     accuracy = patient.get("_birthDate", {}).get("extension", [{}])[0].get("valueCode")
     gender = patient.get("_gender", {}).get("extension", [{}])[0].get("valueCoding")
     sex = patient.get("extension", [{}])[0].get("valueCoding")
     return {
         "identifiers": [
-            {"system": _uri(i["system"]), "value": _string(i["value"])}
+            {"system": as_uri(i["system"]), "value": as_string(i["value"])}
             for i in patient.get("identifier", [])
         ],
         "names": [_name(name) for name in patient["name"]],
         "date_of_birth": None
         if born is None
-        else {"date": _partial_date(born), "accuracy_indicator": accuracy and _code(accuracy)},
+        else {"date": _partial_date(born), "accuracy_indicator": accuracy and as_code(accuracy)},
         "gender": None if gender is None else code_of(gender),
         "sex": None if sex is None else code_of(sex),
         "addresses": [_address(address) for address in patient.get("address", [])],
@@ -283,30 +283,30 @@ def _person(patient: Any) -> dict[str, Any]:
 
 def _name(name: Any) -> dict[str, Any]:
     return {
-        "use": _code(name["use"]),
-        "family_name": _string(name["family"]),
-        "given_names": [_string(given) for given in name.get("given", [])],
-        "preferred_names": [_string(e["valueString"]) for e in name.get("extension", [])],
+        "use": as_code(name["use"]),
+        "family_name": as_string(name["family"]),
+        "given_names": [as_string(given) for given in name.get("given", [])],
+        "preferred_names": [as_string(e["valueString"]) for e in name.get("extension", [])],
     }
 
 
 def _address(address: Any) -> dict[str, Any]:
-    lines = [_string(line) for line in address.get("line", [])]
-    numbers = {e["url"]: _string(e["valueString"]) for e in address.get("extension", [])}
+    lines = [as_string(line) for line in address.get("line", [])]
+    numbers = {e["url"]: as_string(e["valueString"]) for e in address.get("extension", [])}
     period = address.get("period", {})
     return {
-        "use": _code(address["use"]),
+        "use": as_code(address["use"]),
         "line1": lines[0] if lines else None,
         "line2": lines[1] if len(lines) > 1 else None,
         "city": optional(address, "city"),
         "postcode": optional(address, "postalCode"),
-        "period_start": _full_date(period["start"]) if "start" in period else None,
-        "period_end": _full_date(period["end"]) if "end" in period else None,
+        "period_start": as_full_date(period["start"]) if "start" in period else None,
+        "period_end": as_full_date(period["end"]) if "end" in period else None,
         "uprn": numbers.get(EXT_UPRN),
         "usrn": numbers.get(EXT_USRN),
     }
 
 
 def _partial_date(born: Any) -> str:
-    _date(born)  # a year, a year and month, or a real date
+    as_date(born)  # a year, a year and month, or a real date
     return str(born)

@@ -47,11 +47,11 @@ from pydantic import TypeAdapter, ValidationError
 R = TypeVar("R", bound=Resource)
 
 
-class _NotCanonicalError(Exception):
+class NotCanonicalError(Exception):
     """The body is outside the shapes read here; the full reader must judge it."""
 
 
-# --- primitives --------------------------------------------------------------------------------
+# --- primitives (public: the direct readers hold values to them too) -------------------------
 
 _CODE = re.compile(r"[^\s]+( [^\s]+)*")
 _URI = re.compile(r"\S+")
@@ -64,65 +64,65 @@ _DATE_TIME = re.compile(
 _DATE_TIMES = TypeAdapter(dt.datetime)
 
 
-def _string(given: Any) -> str:
+def as_string(given: Any) -> str:
     if type(given) is str and given and given.isprintable():
         return given
-    raise _NotCanonicalError
+    raise NotCanonicalError
 
 
 def _matching(pattern: re.Pattern[str]) -> Callable[[Any], str]:
     def read(given: Any) -> str:
         if type(given) is str and pattern.fullmatch(given):
             return given
-        raise _NotCanonicalError
+        raise NotCanonicalError
 
     return read
 
 
-def _integer(given: Any) -> int:
+def as_integer(given: Any) -> int:
     if type(given) is int and -(2**31) <= given < 2**31:
         return given
-    raise _NotCanonicalError
+    raise NotCanonicalError
 
 
-def _boolean(given: Any) -> bool:
+def as_boolean(given: Any) -> bool:
     if type(given) is bool:
         return given
-    raise _NotCanonicalError
+    raise NotCanonicalError
 
 
-def _decimal(given: Any) -> Decimal:
+def as_decimal(given: Any) -> Decimal:
     if type(given) in (int, float) and abs(given) < 1e15:
         return Decimal(str(given))
-    raise _NotCanonicalError
+    raise NotCanonicalError
 
 
-def _full_date(given: Any) -> dt.date:
+def as_full_date(given: Any) -> dt.date:
     if type(given) is str and _DATE.fullmatch(given):
         try:
             return dt.date.fromisoformat(given)
         except ValueError:
             pass
-    raise _NotCanonicalError
+    raise NotCanonicalError
 
 
-def _date(given: Any) -> dt.date | str:
+def as_date(given: Any) -> dt.date | str:
     if type(given) is str and _YEAR_MONTH.fullmatch(given):
         return given  # fhir.resources keeps a partial date as its text
-    return _full_date(given)
+    return as_full_date(given)
 
 
-def _date_time(given: Any) -> dt.datetime | dt.date:
+def as_date_time(given: Any) -> dt.datetime | dt.date:
     if type(given) is str and _DATE_TIME.fullmatch(given):
         try:
             return _DATE_TIMES.validate_python(given)
         except ValidationError:
-            raise _NotCanonicalError from None
-    return _full_date(given)
+            raise NotCanonicalError from None
+    return as_full_date(given)
 
 
-_code = _matching(_CODE)
-_uri = _matching(_URI)
+as_code = _matching(_CODE)
+as_uri = _matching(_URI)
 
 
 # --- complex types -----------------------------------------------------------------------------
@@ -150,21 +150,23 @@ def _same(*names: str, kind: Any) -> dict[str, tuple[str, Any]]:
 
 
 CODING = _Shape(
-    Coding, {"system": ("system", _uri), "code": ("code", _code), "display": ("display", _string)}
+    Coding,
+    {"system": ("system", as_uri), "code": ("code", as_code), "display": ("display", as_string)},
 )
-IDENTIFIER = _Shape(Identifier, {"system": ("system", _uri), "value": ("value", _string)})
-PERIOD = _Shape(Period, _same("start", "end", kind=_date_time))
+IDENTIFIER = _Shape(Identifier, {"system": ("system", as_uri), "value": ("value", as_string)})
+PERIOD = _Shape(Period, _same("start", "end", kind=as_date_time))
 CONTACT_POINT = _Shape(
-    ContactPoint, {"system": ("system", _code), "value": ("value", _string), "use": ("use", _code)}
+    ContactPoint,
+    {"system": ("system", as_code), "value": ("value", as_string), "use": ("use", as_code)},
 )
 _EXTENSION_VALUES = {
-    "valueCode": ("valueCode", _code),
+    "valueCode": ("valueCode", as_code),
     "valueCoding": ("valueCoding", CODING),
-    "valueString": ("valueString", _string),
+    "valueString": ("valueString", as_string),
 }
 EXTENSION = _Shape(
     Extension,
-    {"url": ("url", _uri), **_EXTENSION_VALUES},
+    {"url": ("url", as_uri), **_EXTENSION_VALUES},
     exactly_one_of=frozenset(_EXTENSION_VALUES),
     required=frozenset({"url"}),
 )
@@ -176,20 +178,20 @@ PRIMITIVE_EXTENSION = _Shape(
 HUMAN_NAME = _Shape(
     HumanName,
     {
-        "use": ("use", _code),
-        "family": ("family", _string),
-        "given": ("given", _ListOf(_string)),
+        "use": ("use", as_code),
+        "family": ("family", as_string),
+        "given": ("given", _ListOf(as_string)),
         "extension": ("extension", _ListOf(EXTENSION)),
     },
 )
 ADDRESS = _Shape(
     Address,
     {
-        "use": ("use", _code),
-        "line": ("line", _ListOf(_string)),
-        "city": ("city", _string),
-        "postalCode": ("postalCode", _string),
-        "country": ("country", _string),
+        "use": ("use", as_code),
+        "line": ("line", _ListOf(as_string)),
+        "city": ("city", as_string),
+        "postalCode": ("postalCode", as_string),
+        "country": ("country", as_string),
         "period": ("period", PERIOD),
         "extension": ("extension", _ListOf(EXTENSION)),
     },
@@ -199,9 +201,9 @@ PATIENT = _Shape(
     {
         "identifier": ("identifier", _ListOf(IDENTIFIER)),
         "name": ("name", _ListOf(HUMAN_NAME)),
-        "birthDate": ("birthDate", _date),
+        "birthDate": ("birthDate", as_date),
         "_birthDate": ("birthDate__ext", PRIMITIVE_EXTENSION),
-        "gender": ("gender", _code),
+        "gender": ("gender", as_code),
         "_gender": ("gender__ext", PRIMITIVE_EXTENSION),
         "extension": ("extension", _ListOf(EXTENSION)),
         "address": ("address", _ListOf(ADDRESS)),
@@ -211,7 +213,7 @@ PATIENT = _Shape(
 ORGANIZATION = _Shape(
     Organization,
     {
-        "name": ("name", _string),
+        "name": ("name", as_string),
         "telecom": ("telecom", _ListOf(CONTACT_POINT)),
         "address": ("address", _ListOf(ADDRESS)),
     },
@@ -227,21 +229,21 @@ class _AnyOf:
 
 
 _PARAMETER_VALUES: dict[str, tuple[str, Any]] = {
-    "valueUri": ("valueUri", _uri),
+    "valueUri": ("valueUri", as_uri),
     "valueIdentifier": ("valueIdentifier", IDENTIFIER),
-    "valueDateTime": ("valueDateTime", _date_time),
-    "valueDate": ("valueDate", _full_date),
+    "valueDateTime": ("valueDateTime", as_date_time),
+    "valueDate": ("valueDate", as_full_date),
     "valueCoding": ("valueCoding", CODING),
-    "valueString": ("valueString", _string),
-    "valueInteger": ("valueInteger", _integer),
-    "valueCode": ("valueCode", _code),
-    "valueBoolean": ("valueBoolean", _boolean),
-    "valueDecimal": ("valueDecimal", _decimal),
+    "valueString": ("valueString", as_string),
+    "valueInteger": ("valueInteger", as_integer),
+    "valueCode": ("valueCode", as_code),
+    "valueBoolean": ("valueBoolean", as_boolean),
+    "valueDecimal": ("valueDecimal", as_decimal),
     "valuePeriod": ("valuePeriod", PERIOD),
     "valueContactPoint": ("valueContactPoint", CONTACT_POINT),
     "resource": ("resource", _AnyOf((PATIENT, ORGANIZATION))),
 }
-_PARAMETER_FIELDS: dict[str, tuple[str, Any]] = {"name": ("name", _string), **_PARAMETER_VALUES}
+_PARAMETER_FIELDS: dict[str, tuple[str, Any]] = {"name": ("name", as_string), **_PARAMETER_VALUES}
 PARAMETER = _Shape(
     ParametersParameter,
     _PARAMETER_FIELDS,
@@ -274,34 +276,34 @@ def _read(kind: Any, given: Any) -> Any:
         return _read_element(kind, given)
     if isinstance(kind, _ListOf):
         if type(given) is not list or not given:
-            raise _NotCanonicalError
+            raise NotCanonicalError
         return [_read(kind.item, item) for item in given]
     if isinstance(kind, _AnyOf):
         chosen = type(given) is dict and given.get("resourceType")
         for shape in kind.shapes:
             if shape.resource_type == chosen:
                 return _read_element(shape, given)
-        raise _NotCanonicalError
+        raise NotCanonicalError
     return kind(given)
 
 
 def _read_element(shape: _Shape, given: Any) -> Any:
     if type(given) is not dict or not given:
-        raise _NotCanonicalError
+        raise NotCanonicalError
     values: dict[str, Any] = {}
     for key, item in given.items():
         if key == "resourceType" and shape.resource_type is not None:
             if item != shape.resource_type:
-                raise _NotCanonicalError
+                raise NotCanonicalError
             continue
         field = shape.fields.get(key)
         if field is None:
-            raise _NotCanonicalError
+            raise NotCanonicalError
         values[field[0]] = _read(field[1], item)
     if shape.exactly_one_of and len(shape.exactly_one_of.intersection(given)) != 1:
-        raise _NotCanonicalError
+        raise NotCanonicalError
     if not shape.required.issubset(given):
-        raise _NotCanonicalError
+        raise NotCanonicalError
     return _blank(shape.model).model_copy(update=values)
 
 
@@ -309,6 +311,6 @@ def quick_parameters(data: Any) -> Parameters | None:
     """``data`` read as Parameters when it is in the profile's canonical shape, else None."""
     try:
         parameters: Parameters = _read_element(PARAMETERS, data)
-    except _NotCanonicalError:
+    except NotCanonicalError:
         return None
     return parameters

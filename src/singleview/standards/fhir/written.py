@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from singleview.standards.fhir.quick import _code, _NotCanonicalError, _string
+from singleview.standards.fhir.quick import NotCanonicalError, as_code, as_string
 
 M = TypeVar("M", bound=BaseModel)
 Grouped = dict[str, list[dict[str, Any]]]
@@ -36,7 +36,7 @@ def read_written(
         read = model.model_validate(fields(data))
         if write(read) != data:
             return None
-    except (_NotCanonicalError, LookupError, TypeError, ValueError, AttributeError):
+    except (NotCanonicalError, LookupError, TypeError, ValueError, AttributeError):
         # ValueError covers pydantic's ValidationError and an unknown vocabulary code.
         return None
     return read
@@ -45,10 +45,10 @@ def read_written(
 def by_name(items: Any) -> Grouped:
     """A parameter list's items grouped by their names, in order."""
     if type(items) is not list:
-        raise _NotCanonicalError
+        raise NotCanonicalError
     grouped: Grouped = {}
     for item in items:
-        grouped.setdefault(_string(item["name"]), []).append(item)
+        grouped.setdefault(as_string(item["name"]), []).append(item)
     return grouped
 
 
@@ -64,9 +64,9 @@ def first(grouped: Grouped, name: str, key: str, read: Callable[[Any], Any]) -> 
 def code_of(coding: Any) -> str:
     """A Coding's code. Its system and display are not read: the write-back check holds them
     to the vocabulary's."""
-    return _code(coding["code"])
+    return as_code(coding["code"])
 
 
 def optional(element: Any, key: str) -> str | None:
     """A free-text value that may be absent."""
-    return _string(element[key]) if key in element else None
+    return as_string(element[key]) if key in element else None
