@@ -82,7 +82,10 @@ async def main(specs: list[str]) -> None:
     for spec in specs:
         kind, organisation_id, port, key_file = spec.split(":", 3)
         app = partner(kind, organisation_id, load_signing_key(key_file))
-        config = uvicorn.Config(app, host="127.0.0.1", port=int(port), log_level="warning")
+        # A stop must not wait for the slow partner's 60 s sleep to finish.
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=int(port), log_level="warning", timeout_graceful_shutdown=1
+        )
         servers.append(uvicorn.Server(config))
     await asyncio.gather(*(server.serve() for server in servers))
 
