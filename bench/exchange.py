@@ -90,16 +90,21 @@ def free_port() -> int:
         below = 32768
     while True:
         port = random.randrange(10_000, below)
-        if port in _GIVEN:
-            continue
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _GIVEN.add(port)
-        return port
+        if port not in _GIVEN and _bind_error(port) is None:
+            _GIVEN.add(port)
+            return port
+
+
+def _bind_error(port: int) -> OSError | None:
+    """Why a server could not listen on ``port`` now, or None if it could."""
+    with socket.socket() as probe:
+        # As uvicorn binds: connections of a run just stopped, still in TIME_WAIT, may stay.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            return error
+    return None
 
 
 def ensure_free(urls: list[str]) -> None:
@@ -108,16 +113,12 @@ def ensure_free(urls: list[str]) -> None:
     the benchmark then measured it or waited for it."""
     for url in urls:
         port = int(url.rsplit(":", 1)[1].split("/")[0])
-        with socket.socket() as probe:
-            # As uvicorn binds: connections of a run just stopped, still in TIME_WAIT, may stay.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError as error:
-                raise RuntimeError(
-                    f"port {port} ({url}) is taken ({error.strerror}): a process left over "
-                    "from an earlier run? (pkill -f bench/exchange.py)"
-                ) from error
+        error = _bind_error(port)
+        if error is not None:
+            raise RuntimeError(
+                f"port {port} ({url}) is taken ({error.strerror}): a process left over "
+                "from an earlier run? (pkill -f bench/exchange.py)"
+            ) from error
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -543,8 +544,8 @@ def host_processes(
     network: Any, names: list[str], per_process: int, canned: Any = None
 ) -> list[subprocess.Popen[bytes]]:
     processes = []
-    host_of = {}
-    log_of = {}
+    #: Each partner's host process, and the log its errors go to.
+    host_of: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
     env = dict(os.environ)
     if canned is not None:
         env["BENCH_CANNED_PERSON"] = canned.model_dump_json(by_alias=True)
@@ -562,13 +563,13 @@ def host_processes(
                     env=env,
                 )
             )
-        host_of.update(dict.fromkeys(hosted, processes[-1]))
-        log_of.update(dict.fromkeys(hosted, log))
+        host_of.update(dict.fromkeys(hosted, (processes[-1], log)))
     try:
         for name in names:
             url = network.endpoints[name]
             probe = f"{url}/health" if canned is None else url
-            wait_for(probe, process=host_of[name], log=log_of[name])
+            process, log = host_of[name]
+            wait_for(probe, process=process, log=log)
     except BaseException:
         stop(processes)
         raise

@@ -17,7 +17,7 @@ from fhir.resources.R4B.period import Period
 
 from singleview.standards.answer import Answer, DecisionSummary
 from singleview.standards.fhir.answer_json import (
-    _RECEIPT_PARTS,
+    RECEIPT_PARTS,
     read_written_answer,
 )
 from singleview.standards.fhir.common import (
@@ -120,7 +120,7 @@ def _decision_parts(decision: DecisionSummary) -> list[ParametersParameter]:
 
 def _receipt_parts(receipt: Receipt) -> list[ParametersParameter]:
     out = []
-    for field, (name, kind) in _RECEIPT_PARTS.items():
+    for field, (name, kind) in RECEIPT_PARTS.items():
         given = getattr(receipt, field)
         for each in given if isinstance(given, tuple) else (given,):
             out.append(param(name, **{f"value{kind}": each}))
@@ -280,14 +280,14 @@ def _read_decision(
 def _read_receipt(place: str, item: ParametersParameter, issues: IssueList) -> Receipt | None:
     allowed = {
         name: ((0, None) if field == "inclusion_proof" else (1, 1))
-        for field, (name, _) in _RECEIPT_PARTS.items()
+        for field, (name, _) in RECEIPT_PARTS.items()
     }
     found = group(parts(item, place, issues), f"{place}.part", allowed, issues)
     values: dict[str, Any] = {}
-    for field, (name, kind) in _RECEIPT_PARTS.items():
+    for field, (name, kind) in RECEIPT_PARTS.items():
         got = [value(part, part_place, kind, issues) for part_place, part in found.get(name, [])]
         values[field] = got if field == "inclusion_proof" else (got[0] if got else None)
     if issues:
         return None
-    renames = {field: f"part[{name}]" for field, (name, _) in _RECEIPT_PARTS.items()}
+    renames = {field: f"part[{name}]" for field, (name, _) in RECEIPT_PARTS.items()}
     return issues.build(Receipt, place, values, renames)

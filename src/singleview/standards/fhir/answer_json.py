@@ -40,12 +40,19 @@ from singleview.standards.fhir.quick import (
     as_string,
 )
 from singleview.standards.fhir.serialise import decimal_json
-from singleview.standards.fhir.written import by_name, code_of, first, optional, read_written
+from singleview.standards.fhir.written import (
+    by_name,
+    code_of,
+    first,
+    optional,
+    read_written,
+    value_of,
+)
 from singleview.standards.involvement import Involvement, OrganisationContact, Telecom
 from singleview.standards.receipt import Receipt
 
 #: Receipt field ⇄ part name and value type; the order is the order on the wire.
-_RECEIPT_PARTS = {
+RECEIPT_PARTS = {
     "log_id": ("logId", "String"),
     "leaf_index": ("leafIndex", "Integer"),
     "leaf_hash": ("leafHash", "String"),
@@ -83,7 +90,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
 def receipt_parameter_json(receipt: Receipt) -> dict[str, Any]:
     """The ``receipt`` parameter of an answer as JSON (what ``answer_to_json`` writes)."""
     out: list[dict[str, Any]] = []
-    for field, (name, kind) in _RECEIPT_PARTS.items():
+    for field, (name, kind) in RECEIPT_PARTS.items():
         given = getattr(receipt, field)
         for each in given if isinstance(given, tuple) else (given,):
             out.append({"name": name, f"value{kind}": each})
@@ -179,7 +186,7 @@ def read_written_answer(data: Any) -> Answer | None:
 
 def _answer_fields(data: Any) -> dict[str, Any]:
     top = by_name(data["parameter"])
-    fields: dict[str, Any] = {
+    return {
         "match": first(top, "match", "valueBoolean", as_boolean),
         "match_grade": first(top, "matchGrade", "valueCode", as_code),
         "score": first(top, "score", "valueDecimal", _number),
@@ -189,7 +196,6 @@ def _answer_fields(data: Any) -> dict[str, Any]:
         "decision": first(top, "decision", "part", _decision),
         "receipt": first(top, "receipt", "part", _receipt),
     }
-    return fields
 
 
 def _number(given: Any) -> float:
@@ -256,7 +262,7 @@ def _decision(part: Any) -> dict[str, Any]:
     }
     if "policy" in found:
         policy = by_name(found["policy"][0]["part"])
-        fields["policy_id"] = as_string(policy["identifier"][0]["valueIdentifier"]["value"])
+        fields["policy_id"] = first(policy, "identifier", "valueIdentifier", value_of)
         fields["policy_version"] = first(policy, "version", "valueInteger", as_integer)
     return fields
 

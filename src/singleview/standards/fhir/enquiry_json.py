@@ -58,6 +58,7 @@ from singleview.standards.fhir.written import (
     first,
     optional,
     read_written,
+    value_of,
 )
 from singleview.standards.person import Address, Person, PersonName
 
@@ -143,9 +144,9 @@ def _address_json(address: Address) -> dict[str, Any]:
     if address.period_start or address.period_end:
         period: dict[str, Any] = {}
         if address.period_start is not None:
-            period["start"] = to_jsonable_python(address.period_start)
+            period["start"] = address.period_start.isoformat()
         if address.period_end is not None:
-            period["end"] = to_jsonable_python(address.period_end)
+            period["end"] = address.period_end.isoformat()
         out["period"] = period
     return out
 
@@ -193,7 +194,7 @@ def _consent_json(consent: Consent) -> list[dict[str, Any]]:
         {"name": "scope", "valueCoding": coding_json("purposes", code)} for code in consent.scope
     ]
     if consent.expires is not None:
-        out.append({"name": "expires", "valueDate": to_jsonable_python(consent.expires)})
+        out.append({"name": "expires", "valueDate": consent.expires.isoformat()})
     return out
 
 
@@ -203,10 +204,6 @@ def _consent_json(consent: Consent) -> list[dict[str, Any]]:
 def read_written_enquiry(data: Any) -> Enquiry | None:
     """The Enquiry ``data`` is, if it is exactly what ``enquiry_to_json`` writes, else None."""
     return read_written(data, Enquiry, _enquiry_fields, enquiry_to_json)
-
-
-def _value_of(identifier: Any) -> str:
-    return as_string(identifier["value"])
 
 
 def _enquiry_fields(data: Any) -> dict[str, Any]:
@@ -221,30 +218,32 @@ def _enquiry_fields(data: Any) -> dict[str, Any]:
 
 
 def _request(found: Grouped) -> dict[str, Any]:
-    consent = first(found, "consent", "part", by_name)
     return {
-        "request_id": first(found, "identifier", "valueIdentifier", _value_of),
+        "request_id": first(found, "identifier", "valueIdentifier", value_of),
         "date_stamp": first(found, "dateStamp", "valueDateTime", as_date_time),
-        "requester": first(found, "requester", "valueIdentifier", _value_of),
+        "requester": first(found, "requester", "valueIdentifier", value_of),
         "practitioner": first(found, "practitioner", "part", _practitioner),
         "asserted_purpose": first(found, "assertedPurpose", "valueCoding", code_of),
         "sharing_policies": [_policy(item["part"]) for item in found.get("sharingPolicy", [])],
         "data_categories": [code_of(i["valueCoding"]) for i in found.get("dataCategory", [])],
         "case_reference": first(found, "caseReference", "valueString", as_string),
-        "consent": None
-        if consent is None
-        else {
-            "status": first(consent, "status", "valueCode", as_code),
-            "scope": [code_of(item["valueCoding"]) for item in consent.get("scope", [])],
-            "expires": first(consent, "expires", "valueDate", as_full_date),
-        },
+        "consent": first(found, "consent", "part", _consent),
+    }
+
+
+def _consent(part: Any) -> dict[str, Any]:
+    found = by_name(part)
+    return {
+        "status": first(found, "status", "valueCode", as_code),
+        "scope": [code_of(item["valueCoding"]) for item in found.get("scope", [])],
+        "expires": first(found, "expires", "valueDate", as_full_date),
     }
 
 
 def _practitioner(part: Any) -> dict[str, Any]:
     found = by_name(part)
     return {
-        "identifier": first(found, "identifier", "valueIdentifier", _value_of),
+        "identifier": first(found, "identifier", "valueIdentifier", value_of),
         "name": first(found, "name", "valueString", as_string),
         "role": first(found, "role", "valueCoding", code_of),
     }
@@ -253,7 +252,7 @@ def _practitioner(part: Any) -> dict[str, Any]:
 def _policy(part: Any) -> dict[str, Any]:
     found = by_name(part)
     return {
-        "identifier": first(found, "identifier", "valueIdentifier", _value_of),
+        "identifier": first(found, "identifier", "valueIdentifier", value_of),
         "version": first(found, "version", "valueInteger", as_integer),
         "digest": first(found, "digest", "valueString", as_string),
     }

@@ -67,6 +67,11 @@ def code_of(coding: Any) -> str:
     return as_code(coding["code"])
 
 
+def value_of(identifier: Any) -> str:
+    """An Identifier's value. Its system is not read: the write-back check holds it."""
+    return as_string(identifier["value"])
+
+
 def optional(element: Any, key: str) -> str | None:
     """A free-text value that may be absent."""
     return as_string(element[key]) if key in element else None
