@@ -60,6 +60,8 @@ def test_s47_enquiry_with_no_role_given_is_unknown_and_refused(starter_index):
     decision = starter_index.decide(context(practitioner_role=None, case_reference="X1"))
     assert decision.outcome == "DENY"
     assert [r.status for r in decision.failed()] == ["unknown"]
+    # The refusal still says why: an IG officer's case expecting it, and the 403, name it.
+    assert decision.refusal_codes() == ("role-not-permitted",)
 
 
 def test_ad_hoc_enquiry_outside_any_agreement_goes_to_review(starter_index):

@@ -116,8 +116,10 @@ class Decision:
         return tuple(r for r in self.reasons if r.status != "satisfied")
 
     def refusal_codes(self) -> tuple[str, ...]:
-        """The decision-reason codes of the failed conditions, in order, without repeats."""
-        return tuple(dict.fromkeys(r.code for r in self.reasons if r.status == "failed"))
+        """The decision-reason codes of ``failed()``, in order, without repeats: the codes a
+        refusal sends (a condition that could not be checked refuses as surely as one that
+        failed, e.g. a request that does not say the practitioner's role)."""
+        return tuple(dict.fromkeys(r.code for r in self.failed()))
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
