@@ -41,6 +41,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,7 @@ import uvloop
 import yaml
 from fastapi import FastAPI, Request
 
+from cpu import cpu_used
 from loadgen import closed_loop, open_loop, raw_request
 from stolen import stolen
 
@@ -496,11 +499,35 @@ def fan_out_network(folder: Path, partners: int, silent: bool) -> tuple[Any, Any
     return network, data["asked"]
 
 
+@dataclass
+class FanOuts:
+    """Timed fan-outs (ms, the single view's summary, its problems) and the CPU they took, in
+    ms per fan-out: the partners' host processes together, and this process, which is the
+    requester (None where it could not be read)."""
+
+    timings: list[tuple[float, dict[str, int], str]]
+    partners_cpu_ms: float | None = None
+    requester_cpu_ms: float | None = None
+
+    def cpu_cells(self) -> str:
+        """Table cells: partners' CPU, requester's CPU, and their sum shared over the cores
+        (the least a fan-out could take if nothing else ran and no core sat idle)."""
+        if self.partners_cpu_ms is None or self.requester_cpu_ms is None:
+            return "n/a | n/a | n/a"
+        floor = (self.partners_cpu_ms + self.requester_cpu_ms) / (os.cpu_count() or 1)
+        return f"{self.partners_cpu_ms:.0f} | {self.requester_cpu_ms:.0f} | {floor:.0f}"
+
+
 def time_enquiries(
-    network: Any, person: Any, count: int, warm_up: int = 3
-) -> list[tuple[float, dict[str, int], str]]:
+    network: Any,
+    person: Any,
+    count: int,
+    warm_up: int = 3,
+    partner_pids: Sequence[int] = (),
+) -> FanOuts:
     """Time ``count`` fan-outs from one requester node, after ``warm_up`` untimed ones on the
-    same node (connections, imports, caches: a node's first enquiry after starting is slower)."""
+    same node (connections, imports, caches: a node's first enquiry after starting is slower),
+    and measure the CPU the timed ones took in this process and in ``partner_pids``."""
     from singleview.exchange.node import open_node_from_file
     from singleview.exchange.requester import (
         background,
@@ -515,29 +542,37 @@ def time_enquiries(
     # A serving node starts its background loop as it starts (its review poller runs there).
     background(node)
     who = Practitioner(identifier="sw-1", name="Alex", role="social-worker")
-    out = []
+
+    def fan_out() -> tuple[float, dict[str, int], str]:
+        started = time.perf_counter()
+        enquiry_id = start_enquiry(
+            node, practitioner=who, person=person, purpose="s47-enquiry", case_reference="S47-B"
+        )
+        wait_for_enquiry(node, enquiry_id)
+        elapsed = (time.perf_counter() - started) * 1000
+        view = get_enquiry(node, enquiry_id)
+        assert view is not None
+        problems = [p.problem for p in view.partners if p.problem]
+        return elapsed, view.summary, "; ".join(problems)
+
     # The requester is a serving node, whose worker freezes its heap once started (see
     # host_nodes): so this process, whose heap also holds the partners' synthetic records.
     gc.collect()
     gc.freeze()
     try:
-        for number in range(warm_up + count):
-            started = time.perf_counter()
-            enquiry_id = start_enquiry(
-                node, practitioner=who, person=person, purpose="s47-enquiry", case_reference="S47-B"
-            )
-            wait_for_enquiry(node, enquiry_id)
-            elapsed = (time.perf_counter() - started) * 1000
-            view = get_enquiry(node, enquiry_id)
-            assert view is not None
-            problems = [p.problem for p in view.partners if p.problem]
-            if number >= warm_up:
-                out.append((elapsed, view.summary, "; ".join(problems)))
+        for _ in range(warm_up):
+            fan_out()
+        with cpu_used(partner_pids) as partners, cpu_used([os.getpid()]) as requester:
+            timings = [fan_out() for _ in range(count)]
     finally:
         stop_background(node)
         node.close()
         gc.unfreeze()
-    return out
+
+    def per_fan_out(seconds: float | None) -> float | None:
+        return None if seconds is None or not count else seconds * 1000 / count
+
+    return FanOuts(timings, per_fan_out(partners.seconds), per_fan_out(requester.seconds))
 
 
 def host_processes(
@@ -581,22 +616,25 @@ def bench_fan_out(args: argparse.Namespace) -> list[str]:
     names = [n for n in network.configs if n != "council-csc"]
     rows = [
         "| partners answer as | partners | processes | enquiries | p50 ms | p95 ms | max ms "
-        "| last single view | CPU stolen by the host |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| last single view | CPU stolen by the host | partners' CPU ms per fan-out "
+        "| requester's CPU ms per fan-out | CPU floor ms (both, over the cores) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, canned in (("real nodes", None), ("canned signed answers", person)):
         processes = host_processes(network, names, args.per_process, canned)
         try:
             with stolen() as host:
-                timings = time_enquiries(network, person, args.fanouts)
+                fan_outs = time_enquiries(
+                    network, person, args.fanouts, partner_pids=[p.pid for p in processes]
+                )
         finally:
             stop(processes)
-        values = [t for t, _, _ in timings]
-        summary = ", ".join(f"{k}: {v}" for k, v in sorted(timings[-1][1].items()))
+        values = [t for t, _, _ in fan_outs.timings]
+        summary = ", ".join(f"{k}: {v}" for k, v in sorted(fan_outs.timings[-1][1].items()))
         rows.append(
             f"| {label} | {args.partners} | {len(processes)} | {len(values)} | "
             f"{percentile(values, 0.5):.0f} | {percentile(values, 0.95):.0f} | "
-            f"{max(values):.0f} | {summary} | {host} |"
+            f"{max(values):.0f} | {summary} | {host} | {fan_outs.cpu_cells()} |"
         )
     return rows
 
@@ -618,7 +656,8 @@ def bench_silent(args: argparse.Namespace) -> list[str]:
             raise RuntimeError("the silent partner did not start")
         time.sleep(0.2)
     try:
-        timings = time_enquiries(network, person, 6, warm_up=0)  # the first ones are the point
+        # The first ones are the point.
+        timings = time_enquiries(network, person, 6, warm_up=0).timings
     finally:
         stop(processes)
     rows = [
