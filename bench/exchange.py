@@ -20,7 +20,10 @@
    node its own uvicorn server on its own port; 50 processes would not fit on two cores), each
    holding a small synthetic record set. A requester node asks all of them ``--fanouts`` times,
    one enquiry after another; the time is from ``start_enquiry`` to every answer verified,
-   stored and logged on the requester side.
+   stored and logged on the requester side. Each row also gives the CPU the timed fan-outs
+   took (``cpu.py``): the partners' host processes together, and this process, the requester
+   (which also reads the single view back once a fan-out, as its page would); and that CPU
+   shared over the cores, the least a fan-out could take here with no core idle.
 3. **A silent partner**: a partner that accepts the connection and never answers, beside one
    real partner, with a 1 s deadline: what an enquiry costs while its circuit is closed, and
    after the breaker has opened.
@@ -503,7 +506,7 @@ def fan_out_network(folder: Path, partners: int, silent: bool) -> tuple[Any, Any
 class FanOuts:
     """Timed fan-outs (ms, the single view's summary, its problems) and the CPU they took, in
     ms per fan-out: the partners' host processes together, and this process, which is the
-    requester (None where it could not be read)."""
+    requester and reads each single view back once (None where it could not be read)."""
 
     timings: list[tuple[float, dict[str, int], str]]
     partners_cpu_ms: float | None = None
