@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,7 +179,8 @@ def build(folder: Path, people: int, seed: int) -> tuple[Network, Person]:
 
 @contextlib.contextmanager
 def running(network: Network) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Start every node as its own process; stop them all (and only them) on the way out."""
+    """Start every node as its own process; stop them all (and only them) on the way out,
+    ignoring Ctrl-C from then on (see ``_on_the_way_out``)."""
     processes: list[subprocess.Popen[bytes]] = []
     try:
         for organisation_id, config in network.configs.items():
@@ -194,7 +196,22 @@ def running(network: Network) -> Iterator[list[subprocess.Popen[bytes]]]:
         wait_until_up(network, processes=processes)
         yield processes
     finally:
+        _on_the_way_out()
         stop_nodes(processes, timeout=10)
+
+
+def _on_the_way_out() -> None:
+    """From here on, ignore Ctrl-C and ``kill``: the demo is stopping its nodes, then ends.
+
+    ``uv run`` passes a Ctrl-C on to the demo as well as the terminal sending it to the whole
+    process group, so a second one arrives a moment later; raised in the middle of
+    ``stop_nodes`` it cut the stop short, before it could kill a node that would not stop,
+    and the demo never said it had stopped them. Nothing is lost by ignoring more:
+    ``stop_nodes`` kills whatever is still running after its timeout.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def example_enquiry(network: Network, child: Person) -> None:
