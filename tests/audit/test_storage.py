@@ -113,10 +113,21 @@ def test_a_search_by_time_finds_exactly_the_entries_logged_since(audit_log: Audi
     assert audit_log.entries_where(since=later) == []
 
 
+def test_a_search_can_keep_to_some_kinds_of_entry(audit_log: AuditLog) -> None:
+    sent = make_entry(0).model_copy(update={"kind": "enquiry-sent"})
+    audit_log.extend([make_entry(0), sent, make_entry(2), sent])
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    answered = audit_log.entries_where(since=since, kinds=("answer-sent",))
+    assert [e.index for e in answered] == [0, 2]
+    asked = audit_log.entries_where(kinds=("enquiry-sent", "review-decided"))
+    assert [e.index for e in asked] == [1, 3]
+    assert audit_log.entries_where(since=since, kinds=()) == []
+
+
 def _plan(engine: Engine, query: Select[str]) -> str:
     with engine.connect() as conn:
-        compiled = query.compile(engine)
-        parameters = tuple(compiled.params.values())
+        compiled = query.compile(engine, compile_kwargs={"render_postcompile": True})
+        parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
         rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", parameters)
         return " / ".join(str(row[3]) for row in rows)
 
@@ -130,6 +141,9 @@ def test_a_search_by_time_alone_reads_the_time_index_not_the_whole_log(
     since = dt.datetime.now(dt.UTC)
     by_time = _plan(engine, entries_query(since=since))
     assert by_time == "SEARCH audit_entry USING INDEX ix_audit_entry_logged_at (logged_at>?)"
+    # Kept to some kinds (the alerts page's search), still only the entries since then.
+    of_kinds = _plan(engine, entries_query(since=since, kinds=("answer-sent",)))
+    assert of_kinds == by_time
     # Narrowed some other way, or to the newest few, the query is left to the planner.
     narrowed = _plan(engine, entries_query(since=since, subject="rec-1"))
     assert "ix_audit_entry_subject_record_id" in narrowed

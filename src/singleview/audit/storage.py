@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -216,10 +216,11 @@ def entries_query(
     request_id: str | None = None,
     since: dt.datetime | None = None,
     newest: int | None = None,
+    kinds: Collection[str] | None = None,
 ) -> Select[str]:
     """The stored records ``AuditLog.entries_where`` reads: in ``index`` order, newest first
     when ``newest`` is given (for the limit), and in ``logged_at`` order for a search by time
-    alone (``entries_where`` puts those back in ``index`` order).
+    alone, or by time and kind (``entries_where`` puts those back in ``index`` order).
 
     Ordered by ``index``, a search by time alone walked the whole log on SQLite, which would
     rather go through the table in that order than sort what the ``logged_at`` index finds:
@@ -252,6 +253,8 @@ def entries_query(
         query = query.where(AuditEntryRow.request_id == request_id)
     if since is not None:
         query = query.where(AuditEntryRow.logged_at >= since)
+    if kinds is not None:
+        query = query.where(AuditEntryRow.kind.in_(kinds))
     return query
 
 
@@ -438,16 +441,19 @@ class AuditLog:
         request_id: str | None = None,
         since: dt.datetime | None = None,
         newest: int | None = None,
+        kinds: Collection[str] | None = None,
     ) -> list[LoggedEntry]:
         """Entries about a person (record id or enquiry key), involving an organisation, about
         one request, or logged since a time, oldest first; ``newest=n`` keeps only the last
-        ``n``. Pages should always narrow the query: a log grows big."""
+        ``n``, and ``kinds`` only entries of those kinds (they are left unparsed otherwise).
+        Pages should always narrow the query: a log grows big."""
         query = entries_query(
             subject=subject,
             organisation=organisation,
             request_id=request_id,
             since=since,
             newest=newest,
+            kinds=kinds,
         )
         with self.engine.connect() as conn:
             found = [LoggedEntry.from_bytes(r.encode()) for r in conn.execute(query).scalars()]

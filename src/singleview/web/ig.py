@@ -28,7 +28,7 @@ from singleview.governance.storage import PolicyVersionConflictError
 from singleview.trust.storage import list_refusals
 from singleview.web.auth import form_of, require
 from singleview.web.charts import bar_chart_svg, legend
-from singleview.web.insights import insight_charts, unusual_volumes
+from singleview.web.insights import RESPONDER_KINDS, insight_charts, unusual_volumes
 from singleview.web.pages import Pages
 from singleview.web.reasons import logged_reason_lines, reason_lines, without_code
 
@@ -286,7 +286,8 @@ def ig_router(pages: Pages) -> APIRouter:
         now = node.clock()
         refusals = list_refusals(node.engine, since=now - ALERT_WINDOW, limit=200)
         volumes = unusual_volumes(
-            entries(since=now - VOLUME_WINDOW - VOLUME_BASELINE),
+            # Only what we answered counts, and a requester's own entries are most of its log.
+            entries(since=now - VOLUME_WINDOW - VOLUME_BASELINE, kinds=RESPONDER_KINDS),
             now,
             window=VOLUME_WINDOW,
             baseline=VOLUME_BASELINE,
