@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,15 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from singleview.exchange.demo import port_is_free
+
 pytestmark = pytest.mark.slow
 
 #: Long enough to build a small network and start five nodes on a busy shared machine.
 STARTING = 240.0
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _start_demo(folder: Path, output: Path) -> subprocess.Popen[bytes]:
@@ -49,7 +45,7 @@ def test_ctrl_c_through_uv_run_stops_every_node_and_says_so(tmp_path: Path) -> N
             time.sleep(0.5)
         ports = [int(p) for p in re.findall(r"http://127\.0\.0\.1:(\d+)/docs", output.read_text())]
         assert len(ports) == 5
-        assert all(_listening(port) for port in ports)
+        assert not any(port_is_free(port) for port in ports)
         # Ctrl-C in a terminal signals the whole group; `uv run` (the README's `make demo`)
         # then passes the same signal on to the demo once more, a moment later, while the
         # demo is stopping its nodes (two arriving together would count as one).
@@ -63,4 +59,4 @@ def test_ctrl_c_through_uv_run_stops_every_node_and_says_so(tmp_path: Path) -> N
             demo.wait()
     text = output.read_text(errors="replace")
     assert text.rstrip().endswith("all nodes stopped"), text[-2000:]
-    assert not any(_listening(port) for port in ports)
+    assert all(port_is_free(port) for port in ports)

@@ -1,6 +1,6 @@
-"""The enquiry written directly is the model path's JSON, byte for byte; every enquiry we write
-is read directly back into itself; and a body that is anything else is either left to the full
-reader or read exactly as the full reader reads it."""
+"""fhir.resources gives the enquiry we write back byte for byte; every enquiry we write is read
+directly back into itself; and a body that is anything else is either left to the full reader
+or read exactly as the full reader reads it."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def _written(name: str) -> dict[str, Any]:
 
 @CHECKS
 @given(enquiries())
-def test_enquiries_written_directly_match_the_model_path(enquiry: Enquiry) -> None:
+def test_fhir_resources_writes_our_enquiries_back_byte_for_byte(enquiry: Enquiry) -> None:
     expected = json.dumps(to_json(enquiry_to_parameters(enquiry)))
     assert json.dumps(enquiry_to_json(enquiry)) == expected
 

@@ -58,7 +58,7 @@ def test_outcomes_serialise_as_fhir_resources_does() -> None:
 
 @SAME
 @given(answers())
-def test_answers_written_directly_match_the_model_path(answer: Answer) -> None:
-    # The responder's fast path must be byte-identical to the fhir.resources models' JSON.
+def test_fhir_resources_writes_our_answers_back_byte_for_byte(answer: Answer) -> None:
+    # answer_to_parameters is our JSON read into fhir.resources models: they must give it back.
     expected = json.dumps(to_json(answer_to_parameters(answer)))
     assert json.dumps(answer_to_json(answer)) == expected

@@ -68,14 +68,15 @@ FIRST_PORT = 8701
 console = Console()
 
 
-def _free(port: int) -> bool:
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on ``port`` on loopback."""
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 def _ports() -> dict[str, int]:
     wanted = {node: FIRST_PORT + i for i, node in enumerate(NODES)}
-    if all(_free(port) for port in wanted.values()):
+    if all(port_is_free(port) for port in wanted.values()):
         return wanted
     ports = {}
     for node in NODES:

@@ -11,29 +11,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from fhir.resources.R4B.identifier import Identifier as FhirIdentifier
 from fhir.resources.R4B.parameters import Parameters, ParametersParameter
-from fhir.resources.R4B.period import Period
 
 from singleview.standards.answer import Answer, DecisionSummary
 from singleview.standards.fhir.answer_json import (
     RECEIPT_PARTS,
+    answer_to_json,
     read_written_answer,
 )
 from singleview.standards.fhir.common import (
-    SHARING_POLICY_ID_SYSTEM,
     IssueList,
-    coding,
     read_coding,
 )
 from singleview.standards.fhir.organisation import (
     contact_point_to_telecom,
-    contact_to_organization,
     organization_to_contact,
-    telecom_to_contact_point,
 )
 from singleview.standards.fhir.outcome import json_object, read_parameters
-from singleview.standards.fhir.parts import group, one, param, parts, resource, value
+from singleview.standards.fhir.parts import group, one, parts, resource, value
 from singleview.standards.involvement import Involvement, Professional
 from singleview.standards.issues import InvalidInput
 from singleview.standards.receipt import Receipt
@@ -62,69 +57,11 @@ _ANSWER_FIELDS = {
 
 
 def answer_to_parameters(answer: Answer) -> Parameters:
-    """The response Parameters for ``answer``."""
-    items = [param("match", valueBoolean=answer.match)]
-    if answer.match_grade is not None:
-        items.append(param("matchGrade", valueCode=answer.match_grade))
-    if answer.score is not None:
-        items.append(param("score", valueDecimal=answer.score))
-    if answer.multiple_matches:
-        items.append(param("multipleMatches", valueBoolean=True))
-    if answer.contact is not None:
-        items.append(param("contact", resource=contact_to_organization(answer.contact)))
-    items += [param("involvement", part=_involvement_parts(i)) for i in answer.involvements]
-    if answer.decision is not None:
-        items.append(param("decision", part=_decision_parts(answer.decision)))
-    if answer.receipt is not None:
-        items.append(param("receipt", part=_receipt_parts(answer.receipt)))
-    return Parameters(parameter=items)
+    """The response Parameters for ``answer``: what ``answer_to_json`` writes, as FHIR objects.
 
-
-def _involvement_parts(involvement: Involvement) -> list[ParametersParameter]:
-    out = [
-        param("episodeType", valueCoding=coding("episode-types", involvement.episode_type)),
-        param("serviceType", valueCoding=coding("service-types", involvement.service_type)),
-        param("status", valueCode=involvement.status),
-        param(
-            "period", valuePeriod=Period(start=involvement.period_start, end=involvement.period_end)
-        ),
-    ]
-    who = involvement.professional
-    if who is not None:
-        about = [param("name", valueString=who.name)]
-        if who.role is not None:
-            about.append(param("role", valueString=who.role))
-        about += [
-            param("telecom", valueContactPoint=telecom_to_contact_point(t)) for t in who.telecom
-        ]
-        out.append(param("professional", part=about))
-    return out
-
-
-def _decision_parts(decision: DecisionSummary) -> list[ParametersParameter]:
-    out = [param("outcome", valueCode=decision.outcome)]
-    if decision.policy_id is not None:
-        policy = FhirIdentifier(system=SHARING_POLICY_ID_SYSTEM, value=decision.policy_id)
-        out.append(
-            param(
-                "policy",
-                part=[
-                    param("identifier", valueIdentifier=policy),
-                    param("version", valueInteger=decision.policy_version),
-                ],
-            )
-        )
-    out += [param("obligation", valueCoding=coding("obligations", o)) for o in decision.obligations]
-    return out
-
-
-def _receipt_parts(receipt: Receipt) -> list[ParametersParameter]:
-    out = []
-    for field, (name, kind) in RECEIPT_PARTS.items():
-        given = getattr(receipt, field)
-        for each in given if isinstance(given, tuple) else (given,):
-            out.append(param(name, **{f"value{kind}": each}))
-    return out
+    One writer serves both: the JSON is what goes on the wire, and fhir.resources reads it back
+    into the same JSON (``tests/standards/test_serialise.py`` holds it to that)."""
+    return Parameters.model_validate(answer_to_json(answer))
 
 
 def parse_answer(raw: bytes | str | dict[str, Any]) -> Answer:

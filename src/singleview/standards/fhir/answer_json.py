@@ -1,8 +1,10 @@
 """An answer as JSON, written and read directly, without FHIR objects.
 
-**Writing.** ``answer_to_json(a)`` is ``to_json(answer_to_parameters(a))`` written directly:
-the responder builds one answer per enquiry, and making dozens of fhir.resources models only
-to walk them again into JSON cost more than the decision and the match together.
+**Writing.** ``answer_to_json(a)`` is the one writer of an answer: the responder builds one
+answer per enquiry, and making dozens of fhir.resources models only to walk them again into
+JSON cost more than the decision and the match together. ``answer_to_parameters`` reads this
+JSON into FHIR objects for whoever wants them, and fhir.resources writes it back byte for byte
+(``tests/standards/test_serialise.py``).
 
 **Reading.** On the requester's side of a fan-out, reading each partner's answer through FHIR
 objects (the quick reader, then ``parameters_to_answer``) was about a quarter of the
@@ -31,6 +33,7 @@ from typing import Any
 
 from singleview.standards.answer import Answer, DecisionSummary
 from singleview.standards.fhir.common import SHARING_POLICY_ID_SYSTEM, coding_json
+from singleview.standards.fhir.organisation import contact_point_json, organization_json
 from singleview.standards.fhir.quick import (
     NotCanonicalError,
     as_boolean,
@@ -48,7 +51,7 @@ from singleview.standards.fhir.written import (
     read_written,
     value_of,
 )
-from singleview.standards.involvement import Involvement, OrganisationContact, Telecom
+from singleview.standards.involvement import Involvement
 from singleview.standards.receipt import Receipt
 
 #: Receipt field ⇄ part name and value type; the order is the order on the wire.
@@ -64,21 +67,17 @@ RECEIPT_PARTS = {
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:
-    """``to_json(answer_to_parameters(answer))``, written directly as JSON.
-
-    Byte-identical to the model path (``tests/standards/test_serialise.py`` checks it on
-    generated answers, scores included).
-    """
+    """The response Parameters for ``answer``, as the JSON the wire carries."""
     items: list[dict[str, Any]] = [{"name": "match", "valueBoolean": answer.match}]
     if answer.match_grade is not None:
         items.append({"name": "matchGrade", "valueCode": answer.match_grade})
     if answer.score is not None:
-        # As the model path writes it: pydantic makes the float Decimal(str(score)) first.
+        # As FHIR's decimal: Decimal(str(score)), which fhir.resources writes back the same.
         items.append({"name": "score", "valueDecimal": decimal_json(Decimal(str(answer.score)))})
     if answer.multiple_matches:
         items.append({"name": "multipleMatches", "valueBoolean": True})
     if answer.contact is not None:
-        items.append({"name": "contact", "resource": _organization_json(answer.contact)})
+        items.append({"name": "contact", "resource": organization_json(answer.contact)})
     items += [{"name": "involvement", "part": _involvement_json(i)} for i in answer.involvements]
     if answer.decision is not None:
         items.append({"name": "decision", "part": _decision_json(answer.decision)})
@@ -95,33 +94,6 @@ def receipt_parameter_json(receipt: Receipt) -> dict[str, Any]:
         for each in given if isinstance(given, tuple) else (given,):
             out.append({"name": name, f"value{kind}": each})
     return {"name": "receipt", "part": out}
-
-
-def _contact_point_json(telecom: Telecom) -> dict[str, Any]:
-    point: dict[str, Any] = {"system": telecom.system, "value": telecom.value}
-    if telecom.use is not None:
-        point["use"] = telecom.use
-    return point
-
-
-def _organization_json(contact: OrganisationContact) -> dict[str, Any]:
-    out: dict[str, Any] = {"resourceType": "Organization", "name": contact.name}
-    if contact.telecom:
-        out["telecom"] = [_contact_point_json(t) for t in contact.telecom]
-    if contact.address:
-        addresses = []
-        for a in contact.address:
-            address: dict[str, Any] = {"line": list(a.lines)} if a.lines else {}
-            for key, given in (
-                ("city", a.city),
-                ("postalCode", a.postcode),
-                ("country", a.country),
-            ):
-                if given is not None:
-                    address[key] = given
-            addresses.append(address)
-        out["address"] = addresses
-    return out
 
 
 def _involvement_json(involvement: Involvement) -> list[dict[str, Any]]:
@@ -146,7 +118,7 @@ def _involvement_json(involvement: Involvement) -> list[dict[str, Any]]:
         if who.role is not None:
             about.append({"name": "role", "valueString": who.role})
         about += [
-            {"name": "telecom", "valueContactPoint": _contact_point_json(t)} for t in who.telecom
+            {"name": "telecom", "valueContactPoint": contact_point_json(t)} for t in who.telecom
         ]
         out.append({"name": "professional", "part": about})
     return out

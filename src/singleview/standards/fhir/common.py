@@ -36,16 +36,15 @@ def vocabulary_system(scheme: str) -> str:
     return f"{VOCABULARY_BASE}/{scheme}"
 
 
-def coding(scheme: str, code: str) -> Coding:
-    """A Coding for ``code`` from ``scheme``, with the scheme's label as display."""
-    concept = load_vocabulary(scheme).require(code)
-    return Coding(system=vocabulary_system(scheme), code=code, display=concept.pref_label)
-
-
 def coding_json(scheme: str, code: str) -> dict[str, Any]:
-    """``coding(scheme, code)`` as the JSON the wire carries, without building the model."""
+    """The Coding for ``code`` from ``scheme``, with the scheme's label as display, as JSON."""
     concept = load_vocabulary(scheme).require(code)
     return {"system": vocabulary_system(scheme), "code": code, "display": concept.pref_label}
+
+
+def coding(scheme: str, code: str) -> Coding:
+    """``coding_json(scheme, code)`` as a FHIR object."""
+    return Coding(**coding_json(scheme, code))
 
 
 class IssueList:

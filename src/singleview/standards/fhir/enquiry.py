@@ -11,23 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fhir.resources.R4B.identifier import Identifier as FhirIdentifier
 from fhir.resources.R4B.parameters import Parameters, ParametersParameter
 
 from singleview.standards.enquiry import Consent, Enquiry, PolicyReference, Practitioner
 from singleview.standards.fhir.common import (
     ORGANISATION_ID_SYSTEM,
-    PRACTITIONER_ID_SYSTEM,
-    REQUEST_ID_SYSTEM,
     SHARING_POLICY_ID_SYSTEM,
     IssueList,
-    coding,
     read_coding,
 )
-from singleview.standards.fhir.enquiry_json import read_written_enquiry
+from singleview.standards.fhir.enquiry_json import enquiry_to_json, read_written_enquiry
 from singleview.standards.fhir.outcome import json_object, read_parameters
-from singleview.standards.fhir.parts import group, one, param, parts, resource, value
-from singleview.standards.fhir.patient import patient_to_person, person_to_patient
+from singleview.standards.fhir.parts import group, one, parts, resource, value
+from singleview.standards.fhir.patient import patient_to_person
 from singleview.standards.issues import InvalidInput
 from singleview.standards.vocabulary import purpose_for_reason
 
@@ -59,74 +55,11 @@ _ENQUIRY_FIELDS = {
 }
 
 
-def _ident(system: str, text: str) -> FhirIdentifier:
-    return FhirIdentifier(system=system, value=text)
-
-
 def enquiry_to_parameters(enquiry: Enquiry) -> Parameters:
-    """The request Parameters for ``enquiry`` (reason-only when it carries no IG Request)."""
-    items = [param("resource", resource=person_to_patient(enquiry.subject))]
-    if enquiry.reason is not None:
-        items.append(param("reason", valueUri=enquiry.reason))
-    if enquiry.has_request:
-        items.append(param("request", part=_request_parts(enquiry)))
-    return Parameters(parameter=items)
-
-
-def _request_parts(enquiry: Enquiry) -> list[ParametersParameter]:
-    # The Enquiry validator guarantees these whenever there is a request.
-    assert enquiry.request_id is not None
-    assert enquiry.requester is not None
-    assert enquiry.date_stamp is not None
-    out = [
-        param("identifier", valueIdentifier=_ident(REQUEST_ID_SYSTEM, enquiry.request_id)),
-        param("dateStamp", valueDateTime=enquiry.date_stamp),
-        param("requester", valueIdentifier=_ident(ORGANISATION_ID_SYSTEM, enquiry.requester)),
-    ]
-    if enquiry.practitioner is not None:
-        who = enquiry.practitioner
-        out.append(
-            param(
-                "practitioner",
-                part=[
-                    param(
-                        "identifier", valueIdentifier=_ident(PRACTITIONER_ID_SYSTEM, who.identifier)
-                    ),
-                    param("name", valueString=who.name),
-                    param("role", valueCoding=coding("practitioner-roles", who.role)),
-                ],
-            )
-        )
-    out.append(param("assertedPurpose", valueCoding=coding("purposes", enquiry.purpose)))
-    for policy in enquiry.sharing_policies:
-        out.append(
-            param(
-                "sharingPolicy",
-                part=[
-                    param(
-                        "identifier",
-                        valueIdentifier=_ident(SHARING_POLICY_ID_SYSTEM, policy.identifier),
-                    ),
-                    param("version", valueInteger=policy.version),
-                    param("digest", valueString=policy.digest),
-                ],
-            )
-        )
-    for category in enquiry.data_categories:
-        out.append(param("dataCategory", valueCoding=coding("data-categories", category)))
-    if enquiry.case_reference is not None:
-        out.append(param("caseReference", valueString=enquiry.case_reference))
-    if enquiry.consent is not None:
-        out.append(param("consent", part=_consent_parts(enquiry.consent)))
-    return out
-
-
-def _consent_parts(consent: Consent) -> list[ParametersParameter]:
-    out = [param("status", valueCode=consent.status)]
-    out += [param("scope", valueCoding=coding("purposes", code)) for code in consent.scope]
-    if consent.expires is not None:
-        out.append(param("expires", valueDate=consent.expires))
-    return out
+    """The request Parameters for ``enquiry`` (reason-only when it carries no IG Request): what
+    ``enquiry_to_json`` writes, as FHIR objects (one writer serves both; fhir.resources reads
+    it back into the same JSON, which ``tests/standards/test_enquiry_json.py`` checks)."""
+    return Parameters.model_validate(enquiry_to_json(enquiry))
 
 
 def parse_enquiry(raw: bytes | str | dict[str, Any]) -> Enquiry:

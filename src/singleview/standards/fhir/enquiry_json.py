@@ -2,9 +2,11 @@
 
 The same two halves as ``answer_json``, for the request a partner receives:
 
-**Writing.** ``enquiry_to_json(e)`` is ``to_json(enquiry_to_parameters(e))`` written directly,
-byte for byte (``tests/standards/test_enquiry_json.py`` checks it on generated enquiries):
-building the Patient and some twenty parameters as fhir.resources models took about 1.9 ms.
+**Writing.** ``enquiry_to_json(e)`` is the one writer of an enquiry (the Patient in it is
+``patient.patient_json``): building the Patient and some twenty parameters as fhir.resources
+models took about 1.9 ms, and writing the JSON directly 0.02 ms. ``enquiry_to_parameters``
+reads this JSON into FHIR objects, and fhir.resources writes it back byte for byte
+(``tests/standards/test_enquiry_json.py`` checks it on generated enquiries).
 
 **Reading.** Every partner reads every enquiry, and through FHIR objects that cost about half a
 millisecond a body, the biggest single part of a partner's work after the match. So
@@ -28,10 +30,6 @@ from pydantic_core import to_jsonable_python
 
 from singleview.standards.enquiry import Consent, Enquiry
 from singleview.standards.fhir.common import (
-    EXT_DATE_ACCURACY,
-    EXT_PHENOTYPIC_SEX,
-    EXT_PREFERRED_NAME,
-    EXT_STATED_GENDER,
     EXT_UPRN,
     EXT_USRN,
     ORGANISATION_ID_SYSTEM,
@@ -40,7 +38,7 @@ from singleview.standards.fhir.common import (
     SHARING_POLICY_ID_SYSTEM,
     coding_json,
 )
-from singleview.standards.fhir.patient import GENDER_TO_FHIR
+from singleview.standards.fhir.patient import patient_json
 from singleview.standards.fhir.quick import (
     NotCanonicalError,
     as_code,
@@ -60,14 +58,13 @@ from singleview.standards.fhir.written import (
     read_written,
     value_of,
 )
-from singleview.standards.person import Address, Person, PersonName
 
 # --- writing -----------------------------------------------------------------------------------
 
 
 def enquiry_to_json(enquiry: Enquiry) -> dict[str, Any]:
-    """``to_json(enquiry_to_parameters(enquiry))``, written directly as JSON."""
-    items: list[dict[str, Any]] = [{"name": "resource", "resource": _patient_json(enquiry.subject)}]
+    """The request Parameters for ``enquiry``, as the JSON the wire carries."""
+    items: list[dict[str, Any]] = [{"name": "resource", "resource": patient_json(enquiry.subject)}]
     if enquiry.reason is not None:
         items.append({"name": "reason", "valueUri": enquiry.reason})
     if enquiry.has_request:
@@ -75,80 +72,8 @@ def enquiry_to_json(enquiry: Enquiry) -> dict[str, Any]:
     return {"resourceType": "Parameters", "parameter": items}
 
 
-def _identifier(system: str, value: str) -> dict[str, Any]:
-    return {"system": system, "value": value}
-
-
 def _identifier_part(name: str, system: str, value: str) -> dict[str, Any]:
-    return {"name": name, "valueIdentifier": _identifier(system, value)}
-
-
-def _extension(url: str, **value: Any) -> dict[str, Any]:
-    return {"url": url, **value}
-
-
-def _patient_json(person: Person) -> dict[str, Any]:
-    out: dict[str, Any] = {"resourceType": "Patient"}
-    if person.sex is not None:
-        sex = coding_json("sex", person.sex)
-        out["extension"] = [_extension(EXT_PHENOTYPIC_SEX, valueCoding=sex)]
-    if person.identifiers:
-        out["identifier"] = [_identifier(i.system, i.value) for i in person.identifiers]
-    out["name"] = [_name_json(name) for name in person.names]
-    if person.gender is not None:
-        out["gender"] = GENDER_TO_FHIR[person.gender]
-        stated = coding_json("gender", person.gender)
-        out["_gender"] = {"extension": [_extension(EXT_STATED_GENDER, valueCoding=stated)]}
-    born = person.date_of_birth
-    if born is not None:
-        out["birthDate"] = born.date.isoformat()
-        if born.accuracy_indicator:
-            accuracy = _extension(EXT_DATE_ACCURACY, valueCode=born.accuracy_indicator)
-            out["_birthDate"] = {"extension": [accuracy]}
-    if person.addresses:
-        out["address"] = [_address_json(address) for address in person.addresses]
-    return out
-
-
-def _name_json(name: PersonName) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if name.preferred_names:
-        out["extension"] = [
-            _extension(EXT_PREFERRED_NAME, valueString=preferred)
-            for preferred in name.preferred_names
-        ]
-    out["use"] = name.use
-    out["family"] = name.family_name
-    if name.given_names:
-        out["given"] = list(name.given_names)
-    return out
-
-
-def _address_json(address: Address) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    extensions = [
-        _extension(url, valueString=str(number))
-        for url, number in ((EXT_UPRN, address.uprn), (EXT_USRN, address.usrn))
-        if number is not None
-    ]
-    if extensions:
-        out["extension"] = extensions
-    out["use"] = address.use
-    lines = [line for line in (address.line1, address.line2) if line]
-    if lines:
-        out["line"] = lines
-    if address.city:
-        out["city"] = address.city
-    if address.postcode:
-        out["postalCode"] = address.postcode
-    if address.period_start or address.period_end:
-        period: dict[str, Any] = {}
-        if address.period_start is not None:
-            period["start"] = address.period_start.isoformat()
-        if address.period_end is not None:
-            period["end"] = address.period_end.isoformat()
-        out["period"] = period
-    return out
+    return {"name": name, "valueIdentifier": {"system": system, "value": value}}
 
 
 def _request_json(enquiry: Enquiry) -> list[dict[str, Any]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fhir.resources.R4B.address import Address as FhirAddress
 from fhir.resources.R4B.contactpoint import ContactPoint
 from fhir.resources.R4B.organization import Organization
 
@@ -12,11 +11,6 @@ from singleview.standards.fhir.common import IssueList
 from singleview.standards.involvement import ContactAddress, OrganisationContact, Telecom
 
 _ADDRESS_FIELDS = {"lines": "line", "postcode": "postalCode"}
-
-
-def telecom_to_contact_point(telecom: Telecom) -> ContactPoint:
-    """A FHIR ContactPoint for one way of reaching someone."""
-    return ContactPoint(system=telecom.system, value=telecom.value, use=telecom.use)
 
 
 def contact_point_to_telecom(
@@ -29,18 +23,38 @@ def contact_point_to_telecom(
 
 
 def contact_to_organization(contact: OrganisationContact) -> Organization:
-    """The FHIR Organization for a responder's contact details."""
-    values: dict[str, Any] = {"name": contact.name}
+    """The FHIR Organization for a responder's contact details: ``organization_json`` read into
+    FHIR objects."""
+    return Organization.model_validate(organization_json(contact))
+
+
+def contact_point_json(telecom: Telecom) -> dict[str, Any]:
+    """A FHIR ContactPoint for one way of reaching someone, as JSON."""
+    point: dict[str, Any] = {"system": telecom.system, "value": telecom.value}
+    if telecom.use is not None:
+        point["use"] = telecom.use
+    return point
+
+
+def organization_json(contact: OrganisationContact) -> dict[str, Any]:
+    """The FHIR Organization for a responder's contact details, as the JSON the wire carries."""
+    out: dict[str, Any] = {"resourceType": "Organization", "name": contact.name}
     if contact.telecom:
-        values["telecom"] = [telecom_to_contact_point(t) for t in contact.telecom]
+        out["telecom"] = [contact_point_json(t) for t in contact.telecom]
     if contact.address:
-        values["address"] = [
-            FhirAddress(
-                line=list(a.lines) or None, city=a.city, postalCode=a.postcode, country=a.country
-            )
-            for a in contact.address
-        ]
-    return Organization(**values)
+        addresses = []
+        for a in contact.address:
+            address: dict[str, Any] = {"line": list(a.lines)} if a.lines else {}
+            for key, given in (
+                ("city", a.city),
+                ("postalCode", a.postcode),
+                ("country", a.country),
+            ):
+                if given is not None:
+                    address[key] = given
+            addresses.append(address)
+        out["address"] = addresses
+    return out
 
 
 def organization_to_contact(

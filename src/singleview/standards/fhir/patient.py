@@ -13,11 +13,8 @@ from typing import Any
 
 from fhir.resources.R4B.address import Address as FhirAddress
 from fhir.resources.R4B.extension import Extension
-from fhir.resources.R4B.fhirprimitiveextension import FHIRPrimitiveExtension
 from fhir.resources.R4B.humanname import HumanName
-from fhir.resources.R4B.identifier import Identifier as FhirIdentifier
 from fhir.resources.R4B.patient import Patient
-from fhir.resources.R4B.period import Period
 
 from singleview.standards.dates import PartialDate
 from singleview.standards.fhir.common import (
@@ -28,7 +25,7 @@ from singleview.standards.fhir.common import (
     EXT_UPRN,
     EXT_USRN,
     IssueList,
-    coding,
+    coding_json,
     read_coding,
 )
 from singleview.standards.person import Address, DateOfBirth, Identifier, Person, PersonName
@@ -56,71 +53,82 @@ _PERSON_FIELDS = {
 
 
 def person_to_patient(person: Person) -> Patient:
-    """The FHIR Patient for ``person``, in the profile's canonical shape."""
-    values: dict[str, Any] = {}
-    if person.identifiers:
-        values["identifier"] = [
-            FhirIdentifier(system=i.system, value=i.value) for i in person.identifiers
-        ]
-    values["name"] = [_human_name(name) for name in person.names]
-    if person.date_of_birth is not None:
-        values["birthDate"] = person.date_of_birth.date.isoformat()
-        if person.date_of_birth.accuracy_indicator:
-            values["birthDate__ext"] = FHIRPrimitiveExtension(
-                extension=[
-                    Extension(
-                        url=EXT_DATE_ACCURACY,
-                        valueCode=person.date_of_birth.accuracy_indicator,
-                    )
-                ]
-            )
-    if person.gender is not None:
-        values["gender"] = GENDER_TO_FHIR[person.gender]
-        values["gender__ext"] = FHIRPrimitiveExtension(
-            extension=[
-                Extension(url=EXT_STATED_GENDER, valueCoding=coding("gender", person.gender))
-            ]
-        )
+    """The Patient for ``person``: what ``patient_json`` writes, as FHIR objects."""
+    return Patient.model_validate(patient_json(person))
+
+
+def _identifier(system: str, value: str) -> dict[str, Any]:
+    return {"system": system, "value": value}
+
+
+def _extension(url: str, **value: Any) -> dict[str, Any]:
+    return {"url": url, **value}
+
+
+def patient_json(person: Person) -> dict[str, Any]:
+    """The Patient for ``person`` as the JSON the wire carries (``person_to_patient`` reads it
+    into FHIR objects)."""
+    out: dict[str, Any] = {"resourceType": "Patient"}
     if person.sex is not None:
-        values["extension"] = [
-            Extension(url=EXT_PHENOTYPIC_SEX, valueCoding=coding("sex", person.sex))
-        ]
+        sex = coding_json("sex", person.sex)
+        out["extension"] = [_extension(EXT_PHENOTYPIC_SEX, valueCoding=sex)]
+    if person.identifiers:
+        out["identifier"] = [_identifier(i.system, i.value) for i in person.identifiers]
+    out["name"] = [_name_json(name) for name in person.names]
+    if person.gender is not None:
+        out["gender"] = GENDER_TO_FHIR[person.gender]
+        stated = coding_json("gender", person.gender)
+        out["_gender"] = {"extension": [_extension(EXT_STATED_GENDER, valueCoding=stated)]}
+    born = person.date_of_birth
+    if born is not None:
+        out["birthDate"] = born.date.isoformat()
+        if born.accuracy_indicator:
+            accuracy = _extension(EXT_DATE_ACCURACY, valueCode=born.accuracy_indicator)
+            out["_birthDate"] = {"extension": [accuracy]}
     if person.addresses:
-        values["address"] = [_fhir_address(address) for address in person.addresses]
-    return Patient(**values)
+        out["address"] = [_address_json(address) for address in person.addresses]
+    return out
 
 
-def _human_name(name: PersonName) -> HumanName:
-    values: dict[str, Any] = {"use": name.use, "family": name.family_name}
-    if name.given_names:
-        values["given"] = list(name.given_names)
+def _name_json(name: PersonName) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if name.preferred_names:
-        values["extension"] = [
-            Extension(url=EXT_PREFERRED_NAME, valueString=preferred)
+        out["extension"] = [
+            _extension(EXT_PREFERRED_NAME, valueString=preferred)
             for preferred in name.preferred_names
         ]
-    return HumanName(**values)
+    out["use"] = name.use
+    out["family"] = name.family_name
+    if name.given_names:
+        out["given"] = list(name.given_names)
+    return out
 
 
-def _fhir_address(address: Address) -> FhirAddress:
-    values: dict[str, Any] = {"use": address.use}
+def _address_json(address: Address) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    extensions = [
+        _extension(url, valueString=str(number))
+        for url, number in ((EXT_UPRN, address.uprn), (EXT_USRN, address.usrn))
+        if number is not None
+    ]
+    if extensions:
+        out["extension"] = extensions
+    out["use"] = address.use
     lines = [line for line in (address.line1, address.line2) if line]
     if lines:
-        values["line"] = lines
+        out["line"] = lines
     if address.city:
-        values["city"] = address.city
+        out["city"] = address.city
     if address.postcode:
-        values["postalCode"] = address.postcode
+        out["postalCode"] = address.postcode
     if address.period_start or address.period_end:
-        values["period"] = Period(start=address.period_start, end=address.period_end)
-    extensions = []
-    if address.uprn is not None:
-        extensions.append(Extension(url=EXT_UPRN, valueString=str(address.uprn)))
-    if address.usrn is not None:
-        extensions.append(Extension(url=EXT_USRN, valueString=str(address.usrn)))
-    if extensions:
-        values["extension"] = extensions
-    return FhirAddress(**values)
+        period: dict[str, Any] = {}
+        if address.period_start is not None:
+            period["start"] = address.period_start.isoformat()
+        if address.period_end is not None:
+            period["end"] = address.period_end.isoformat()
+        out["period"] = period
+    return out
 
 
 def patient_to_person(patient: Patient, element: str = "Patient") -> Person:
