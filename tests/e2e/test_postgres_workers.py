@@ -11,7 +11,7 @@ import pytest
 
 from singleview.audit import AuditLog
 from singleview.db import create_engine
-from singleview.standards.fhir import enquiry_to_parameters, to_json
+from singleview.standards.fhir import enquiry_to_json, enquiry_to_parameters, to_json
 from singleview.trust.signing import SIGNATURE_HEADER, sign_request
 from tests.e2e.postgres_node import police_on_postgres
 from tests.exchange import world
@@ -46,3 +46,24 @@ def test_two_workers_share_replay_cache_and_audit_log(tmp_path: Path, postgres_u
         engine = create_engine(postgres_url)
         assert AuditLog(engine, "police").size() == 12
         engine.dispose()
+
+
+def test_an_overlong_request_id_is_a_400_naming_it_not_a_500(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    # The audit log keeps request ids in 200 characters; PostgreSQL refused a longer one after
+    # the decision, and the responder answered 500 with nothing logged.
+    with police_on_postgres(tmp_path, postgres_url, workers=1) as police:
+        url, key = police.operation_url, police.council_key
+        enquiry = s47_enquiry(world.JANE)
+        body = json.dumps(enquiry_to_json(enquiry)).replace(enquiry.request_id or "", "r" * 201)
+        token = sign_request(
+            key, issuer="council-csc", audience="police", method="POST", uri=url,
+            body=body.encode(),
+        ).token  # fmt: skip
+        headers = {SIGNATURE_HEADER: token, "Content-Type": "application/fhir+json"}
+        answer = httpx.post(url, content=body, headers=headers, timeout=60)
+        assert answer.status_code == 400
+        (issue,) = answer.json()["issue"]
+        assert issue["expression"] == ["Parameters.parameter[request].part[identifier]"]
+        assert "at most 200 characters" in issue["details"]["text"]

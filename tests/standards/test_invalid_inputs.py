@@ -244,6 +244,27 @@ REQUEST_CASES: list[tuple[str, Callable[[Json], None], str, str]] = [
         f"{REQUEST}.part[identifier]",
         "is required",
     ),
+    # The audit log and the review queue keep these in 200 characters (PostgreSQL refused more).
+    (
+        "request identifier over 200 characters",
+        lambda b: _part(b, "identifier")["valueIdentifier"].update({"value": "r" * 201}),
+        f"{REQUEST}.part[identifier]",
+        "at most 200 characters",
+    ),
+    (
+        "case reference over 200 characters",
+        _replace_value(("caseReference",), {"valueString": "c" * 201}),
+        f"{REQUEST}.part[caseReference]",
+        "at most 200 characters",
+    ),
+    (
+        "practitioner identifier over 200 characters",
+        lambda b: _part(b, "practitioner", "identifier")["valueIdentifier"].update(
+            {"value": "p" * 201}
+        ),
+        f"{REQUEST}.part[practitioner].part[identifier]",
+        "at most 200 characters",
+    ),
     (
         "policy digest is not SHA-256 hex",
         _replace_value(("sharingPolicy", "digest"), {"valueString": "md5:abc"}),

@@ -18,12 +18,16 @@ from singleview.standards.person import Person, StandardModel
 from singleview.standards.vocabulary import load_vocabulary, purpose_for_reason
 
 ConsentStatus = Literal["given", "refused", "withdrawn"]
+#: The longest request id, case reference or practitioner identifier taken. The profile sets no
+#: limit, but the audit log and the review queue keep them in columns of this size (PostgreSQL
+#: refused a longer one, and the responder answered 500); a longer one is a 400 naming it.
+REFERENCE_MAX_LENGTH = 200
 
 
 class Practitioner(StandardModel):
     """The person at the requesting organisation who asks, recorded for the audit."""
 
-    identifier: str = Field(min_length=1)
+    identifier: str = Field(min_length=1, max_length=REFERENCE_MAX_LENGTH)
     name: str = Field(min_length=1)
     role: str = Field(min_length=1, description="a practitioner-roles code")
 
@@ -65,7 +69,7 @@ class Enquiry(StandardModel):
 
     subject: Person
     reason: str | None = Field(default=None, min_length=1, description="v0.3 legal-basis URI")
-    request_id: str | None = Field(default=None, min_length=1)
+    request_id: str | None = Field(default=None, min_length=1, max_length=REFERENCE_MAX_LENGTH)
     date_stamp: dt.datetime | None = None
     requester: str | None = Field(
         default=None, pattern=REGISTER_ID_PATTERN, description="requesting organisation's id"
@@ -76,7 +80,7 @@ class Enquiry(StandardModel):
     #: "outside any agreement", which can name none; so 0..*, and the PDP decides (REVIEW).
     sharing_policies: tuple[PolicyReference, ...] = ()
     data_categories: tuple[str, ...] = ()
-    case_reference: str | None = Field(default=None, min_length=1)
+    case_reference: str | None = Field(default=None, min_length=1, max_length=REFERENCE_MAX_LENGTH)
     consent: Consent | None = None
 
     @field_validator("asserted_purpose")
