@@ -6,6 +6,7 @@ import datetime as dt
 import multiprocessing
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -15,10 +16,18 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     load_pem_private_key,
 )
-from sqlalchemy import Select
+from sqlalchemy import Select, inspect
 from sqlalchemy.engine import Engine
 
-from singleview.audit import AuditLog, EntryNotFoundError, TreeHeadSigner, merkle, verify_receipt
+from singleview import db
+from singleview.audit import (
+    AuditLog,
+    EntryNotFoundError,
+    SubjectReference,
+    TreeHeadSigner,
+    merkle,
+    verify_receipt,
+)
 from singleview.audit.storage import entries_query
 from singleview.audit.verify import verify_log
 from singleview.db import Base, create_engine, migrate
@@ -157,3 +166,52 @@ def test_entries_where_filters_and_keeps_the_newest(audit_log: AuditLog) -> None
     assert [e.index for e in audit_log.entries_where(newest=3)] == [7, 8, 9]
     assert [e.index for e in audit_log.entries_where(subject="rec-7", newest=2)] == [6, 9]
     assert audit_log.entries_where(organisation="org-nobody") == []
+
+
+def test_a_reference_is_found_in_any_of_the_columns_it_may_be_in(audit_log: AuditLog) -> None:
+    # make_entry(n): request "req-n", case "S47/n", practitioner "pc-(n % 7)", record "rec-(n % 5)"
+    audit_log.extend([make_entry(n) for n in range(10)])
+    key = "ab" * 32
+    audit_log.append(
+        make_entry(10).model_copy(update={"subject": SubjectReference(enquiry_key=key)})
+    )
+
+    def found(term: str) -> list[int]:
+        return [e.index for e in audit_log.entries_where(mentioning=term)]
+
+    assert found("req-00004") == [4]
+    assert found("S47/6") == [6]
+    assert found("pc-2") == [2, 9]
+    assert found("rec-3") == [3, 8]
+    assert found(key) == [10]
+    assert found("S47") == []  # whole references only
+    assert [e.index for e in audit_log.entries_where(mentioning="pc-2", newest=1)] == [9]
+    assert audit_log.entries_where(mentioning="pc-2", organisation="org-nobody") == []
+    assert audit_log.entries_where(mentioning="pc-2", kinds=("enquiry-sent",)) == []
+
+
+def test_a_count_stops_one_past_what_a_page_says(audit_log: AuditLog) -> None:
+    audit_log.extend([make_entry(n) for n in range(12)])
+    assert audit_log.count_where(up_to=100) == 12
+    assert audit_log.count_where(up_to=5) == 6  # "more than 5"
+    assert audit_log.count_where(mentioning="pc-3", up_to=100) == 2
+    assert audit_log.count_where(organisation=LOG_ID, kinds=("answer-sent",), up_to=100) == 12
+    assert audit_log.count_where(kinds=("review-decided",), up_to=100) == 0
+
+
+def test_the_migration_fills_the_new_columns_from_the_records_already_logged(
+    database_url: str, audit_log: AuditLog, signing_key: Ed25519PrivateKey
+) -> None:
+    audit_log.extend([make_entry(n) for n in range(6)])
+    no_case = make_entry(6).model_copy(update={"case_reference": None})
+    audit_log.append(no_case)
+    # Back to the schema before the columns, as a node logged under it, then up again.
+    config = db._alembic_config(database_url)
+    command.downgrade(config, "audit_0002")
+    columns = {c["name"] for c in inspect(audit_log.engine).get_columns("audit_entry")}
+    assert "case_reference" not in columns
+    migrate(database_url)
+    assert [e.index for e in audit_log.entries_where(mentioning="S47/4")] == [4]
+    assert [e.index for e in audit_log.entries_where(mentioning="pc-6")] == [6]
+    report = verify_log(audit_log.engine, LOG_ID, {"node-key-1": signing_key.public_key()})
+    assert report.ok, report.problems

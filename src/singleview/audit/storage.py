@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     DateTime,
     Integer,
     Select,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    func,
     insert,
     or_,
     select,
@@ -58,6 +60,11 @@ class AuditEntryRow(Base):
     responder_org_id: Mapped[str] = mapped_column(String(200), index=True)
     subject_record_id: Mapped[str | None] = mapped_column(String(200), index=True)
     subject_enquiry_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Text, not String(200): records logged before enquiries were held to 200 characters
+    # (``REFERENCE_MAX_LENGTH``) may hold longer ones. Nullable only because the migration adds
+    # the practitioner's to rows already there; every record names one.
+    case_reference: Mapped[str | None] = mapped_column(Text, index=True)
+    practitioner_id: Mapped[str | None] = mapped_column(Text, index=True)
 
 
 class AuditSubtreeRow(Base):
@@ -214,6 +221,7 @@ def entries_query(
     subject: str | None = None,
     organisation: str | None = None,
     request_id: str | None = None,
+    mentioning: str | None = None,
     since: dt.datetime | None = None,
     newest: int | None = None,
     kinds: Collection[str] | None = None,
@@ -229,33 +237,59 @@ def entries_query(
     ``logged_at``, SQLite reads just the entries since then, in order, from that index
     (PostgreSQL keeps statistics of its own and plans for itself).
     """
-    by_time_alone = (
-        since is not None and subject is None and organisation is None and request_id is None
-    )
+    by_time_alone = since is not None and not any((subject, organisation, request_id, mentioning))
+    conditions = _conditions(subject, organisation, request_id, mentioning, since, kinds)
     query = select(AuditEntryRow.record)
     if newest is not None:
-        query = query.order_by(AuditEntryRow.index.desc()).limit(newest)
-    elif by_time_alone:
-        query = query.order_by(AuditEntryRow.logged_at)
-    else:
-        query = query.order_by(AuditEntryRow.index)
+        # The newest indexes first, then just their records: sorting every match's record to
+        # keep a hundred took 2.6 s for 468,240 matches on SQLite, the indexes alone 0.6 s.
+        chosen = select(AuditEntryRow.index).where(*conditions)
+        chosen = chosen.order_by(AuditEntryRow.index.desc()).limit(newest)
+        return query.where(AuditEntryRow.index.in_(chosen)).order_by(AuditEntryRow.index.desc())
+    query = query.where(*conditions)
+    if by_time_alone:
+        return query.order_by(AuditEntryRow.logged_at)
+    return query.order_by(AuditEntryRow.index)
+
+
+#: The columns a search term is looked for in: every reference an IG officer may be given.
+MENTIONED_IN = (
+    AuditEntryRow.request_id,
+    AuditEntryRow.case_reference,
+    AuditEntryRow.practitioner_id,
+    AuditEntryRow.subject_record_id,
+    AuditEntryRow.subject_enquiry_key,
+)
+
+
+def _conditions(
+    subject: str | None,
+    organisation: str | None,
+    request_id: str | None,
+    mentioning: str | None,
+    since: dt.datetime | None,
+    kinds: Collection[str] | None,
+) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
     if subject is not None:
-        query = query.where(
+        found.append(
             (AuditEntryRow.subject_record_id == subject)
             | (AuditEntryRow.subject_enquiry_key == subject)
         )
     if organisation is not None:
-        query = query.where(
+        found.append(
             (AuditEntryRow.requester_org_id == organisation)
             | (AuditEntryRow.responder_org_id == organisation)
         )
     if request_id is not None:
-        query = query.where(AuditEntryRow.request_id == request_id)
+        found.append(AuditEntryRow.request_id == request_id)
+    if mentioning is not None:
+        found.append(or_(*(column == mentioning for column in MENTIONED_IN)))
     if since is not None:
-        query = query.where(AuditEntryRow.logged_at >= since)
+        found.append(AuditEntryRow.logged_at >= since)
     if kinds is not None:
-        query = query.where(AuditEntryRow.kind.in_(kinds))
-    return query
+        found.append(AuditEntryRow.kind.in_(kinds))
+    return found
 
 
 class AuditLog:
@@ -439,18 +473,21 @@ class AuditLog:
         subject: str | None = None,
         organisation: str | None = None,
         request_id: str | None = None,
+        mentioning: str | None = None,
         since: dt.datetime | None = None,
         newest: int | None = None,
         kinds: Collection[str] | None = None,
     ) -> list[LoggedEntry]:
         """Entries about a person (record id or enquiry key), involving an organisation, about
-        one request, or logged since a time, oldest first; ``newest=n`` keeps only the last
-        ``n``, and ``kinds`` only entries of those kinds (they are left unparsed otherwise).
-        Pages should always narrow the query: a log grows big."""
+        one request, mentioning a reference (``MENTIONED_IN``), or logged since a time, oldest
+        first; ``newest=n`` keeps only the last ``n``, and ``kinds`` only entries of those kinds
+        (they are left unparsed otherwise). Pages should always narrow the query or take the
+        newest few: a log grows big."""
         query = entries_query(
             subject=subject,
             organisation=organisation,
             request_id=request_id,
+            mentioning=mentioning,
             since=since,
             newest=newest,
             kinds=kinds,
@@ -462,6 +499,26 @@ class AuditLog:
         # Read in logged_at order when searched by time alone (see entries_query).
         found.sort(key=lambda logged: logged.index)
         return found
+
+    def count_where(
+        self,
+        *,
+        organisation: str | None = None,
+        mentioning: str | None = None,
+        kinds: Collection[str] | None = None,
+        up_to: int,
+    ) -> int:
+        """How many entries ``entries_where`` would find with these, counting no further than
+        ``up_to + 1``: "more than ``up_to``" is all a page needs to say of a big answer, and
+        counting a whole log of millions is a scan."""
+        matching = (
+            select(AuditEntryRow.index)
+            .where(*_conditions(None, organisation, None, mentioning, None, kinds))
+            .limit(up_to + 1)
+            .subquery()
+        )
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(matching)).scalar_one())
 
 
 def _entry_row(logged: LoggedEntry, data: bytes, leaf: bytes) -> dict[str, object]:
@@ -484,6 +541,8 @@ def derived_columns(entry: AuditEntry) -> dict[str, str | None]:
         "responder_org_id": entry.responder_org_id,
         "subject_record_id": entry.subject.record_id,
         "subject_enquiry_key": entry.subject.enquiry_key,
+        "case_reference": entry.case_reference,
+        "practitioner_id": entry.practitioner.id,
     }
 
 
@@ -504,6 +563,8 @@ _REPORT_COLUMNS = (
     AuditEntryRow.responder_org_id,
     AuditEntryRow.subject_record_id,
     AuditEntryRow.subject_enquiry_key,
+    AuditEntryRow.case_reference,
+    AuditEntryRow.practitioner_id,
 )
 _SIGNED_HEAD_COLUMNS = (
     AuditSignedHeadRow.log_id,

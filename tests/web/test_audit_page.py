@@ -1,0 +1,52 @@
+"""The IG officer's audit log page: searched and counted in the database, newest first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+
+from singleview.audit import AuditLog, TreeHeadSigner
+from singleview.web import WebNode, ig
+from tests.audit.conftest import make_entry
+from tests.web.conftest import page_text, sign_in
+
+
+@pytest.fixture
+def officer(node: WebNode, client: TestClient) -> TestClient:
+    """The IG officer signed in to a node whose log holds twelve answers (see make_entry)."""
+    signer = TreeHeadSigner(kid="node-key-1", private_key=Ed25519PrivateKey.generate())
+    node.audit_log = AuditLog(node.engine, "council-a", signer)
+    node.audit_log.extend([make_entry(n) for n in range(12)])
+    sign_in(client, "imran")
+    return client
+
+
+def shown(officer: TestClient, **query: str) -> tuple[str, list[int]]:
+    """The table's caption and the entries it lists, in order."""
+    page = officer.get("/ig/audit", params=query)
+    assert page.status_code == 200
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", page.text, re.S)
+    listed = [int(i) for i in re.findall(r'href="/ig/audit/(\d+)"', page.text)]
+    return (page_text(caption.group(1)) if caption else page_text(page.text)), listed
+
+
+def test_the_officer_finds_entries_by_any_reference_they_are_given(officer: TestClient) -> None:
+    assert shown(officer, q="S47/3") == ("1 entry", [3])  # a case reference
+    assert shown(officer, q=" pc-2 ") == ("2 entries", [9, 2])  # a practitioner, newest first
+    assert shown(officer, q="req-00005") == ("1 entry", [5])  # a request id
+    assert shown(officer, q="rec-1", kind="answer-sent") == ("3 entries", [11, 6, 1])
+    caption, listed = shown(officer, q="rec-1", kind="enquiry-sent")
+    assert listed == []
+    assert "No entries match" in caption
+
+
+def test_a_big_answer_is_counted_only_so_far(
+    officer: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ig, "AUDIT_PAGE_SIZE", 3)
+    monkeypatch.setattr(ig, "AUDIT_COUNT_UP_TO", 5)
+    assert shown(officer) == ("More than 5 entries, newest 3 shown", [11, 10, 9])
+    assert shown(officer, q="pc-0") == ("2 entries", [7, 0])
