@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 
 import pytest
@@ -215,3 +216,16 @@ def test_the_migration_fills_the_new_columns_from_the_records_already_logged(
     assert [e.index for e in audit_log.entries_where(mentioning="pc-6")] == [6]
     report = verify_log(audit_log.engine, LOG_ID, {"node-key-1": signing_key.public_key()})
     assert report.ok, report.problems
+
+
+def test_a_read_leaves_the_cycle_collector_as_it_found_it(audit_log: AuditLog) -> None:
+    audit_log.extend([make_entry(n) for n in range(3)])
+    assert gc.isenabled()
+    assert len(audit_log.entries_where()) == 3
+    assert gc.isenabled()
+    gc.disable()  # someone else's pause is theirs to end
+    try:
+        assert len(audit_log.entries_where()) == 3
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
