@@ -50,6 +50,31 @@ def _fhir(content: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(content, status_code=status, media_type=FHIR_JSON)
 
 
+#: What a FHIR client is told when the node fails in a way no rule foresaw. Nothing about the
+#: fault (it may name tables or records); the traceback goes to the node's own log.
+UNEXPECTED_FAILURE = {
+    "resourceType": "OperationOutcome",
+    "issue": [
+        {
+            "severity": "fatal",
+            "code": "exception",
+            "details": {
+                "text": "This node could not answer because of a fault on its side. Nothing was "
+                "released. Try again later; its operators have the details in their log."
+            },
+        }
+    ],
+}
+
+
+async def _unexpected_failure(request: Request, _error: Exception) -> Response:
+    """A 500 as an OperationOutcome on the FHIR routes (Starlette then re-raises the error, so
+    the server still logs it); elsewhere the usual plain 500."""
+    if request.url.path.startswith("/fhir/"):
+        return _fhir(UNEXPECTED_FAILURE, 500)
+    return Response("Internal Server Error", status_code=500, media_type="text/plain")
+
+
 def create_app(
     node: Node, *, manage_node: bool = True, lane: CapacityLimiter | None = None
 ) -> FastAPI:
@@ -100,6 +125,7 @@ def create_app(
         lifespan=lifespan,
     )
     verifier.install(app)
+    app.add_exception_handler(Exception, _unexpected_failure)
     app.include_router(audit_router(node.audit))
 
     def held_url(held_id: str) -> str:
