@@ -166,6 +166,9 @@ def test_entries_where_filters_and_keeps_the_newest(audit_log: AuditLog) -> None
     assert [e.index for e in about] == [0, 3, 6, 9]
     assert [e.index for e in audit_log.entries_where(newest=3)] == [7, 8, 9]
     assert [e.index for e in audit_log.entries_where(subject="rec-7", newest=2)] == [6, 9]
+    # The page before entry 7, and a search's older matches.
+    assert [e.index for e in audit_log.entries_where(newest=3, before=7)] == [4, 5, 6]
+    assert [e.index for e in audit_log.entries_where(subject="rec-7", before=6)] == [0, 3]
     assert audit_log.entries_where(organisation="org-nobody") == []
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -50,3 +52,27 @@ def test_a_big_answer_is_counted_only_so_far(
     monkeypatch.setattr(ig, "AUDIT_COUNT_UP_TO", 5)
     assert shown(officer) == ("More than 5 entries, newest 3 shown", [11, 10, 9])
     assert shown(officer, q="pc-0") == ("2 entries", [7, 0])
+
+
+def test_the_officer_pages_back_through_the_log_keeping_the_search(
+    officer: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ig, "AUDIT_PAGE_SIZE", 5)
+    pages, captions = [], []
+    url: str | None = "/ig/audit?organisation=org-police-north"
+    while url is not None:
+        caption, listed = shown(officer, **dict(parse_qsl(urlsplit(url).query)))
+        pages.append(listed)
+        captions.append(caption)
+        page = officer.get(url)
+        older = re.search(r'href="([^"]*)" rel="next"', page.text)
+        url = html.unescape(older.group(1)) if older else None
+        assert url is None or "organisation=org-police-north" in url
+    assert pages == [[11, 10, 9, 8, 7], [6, 5, 4, 3, 2], [1, 0]]
+    assert captions == [
+        "12 entries, newest 5 shown",
+        "12 entries, 5 from before entry 7 shown",
+        "12 entries, 2 from before entry 2 shown",
+    ]
+    assert 'rel="prev"' in page.text  # and back to the newest
+    assert shown(officer, before="not-a-number")[1] == [11, 10, 9, 8, 7]

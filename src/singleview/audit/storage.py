@@ -225,6 +225,7 @@ def entries_query(
     since: dt.datetime | None = None,
     newest: int | None = None,
     kinds: Collection[str] | None = None,
+    before: int | None = None,
 ) -> Select[str]:
     """The stored records ``AuditLog.entries_where`` reads: in ``index`` order, newest first
     when ``newest`` is given (for the limit), and in ``logged_at`` order for a search by time
@@ -237,8 +238,18 @@ def entries_query(
     ``logged_at``, SQLite reads just the entries since then, in order, from that index
     (PostgreSQL keeps statistics of its own and plans for itself).
     """
-    by_time_alone = since is not None and not any((subject, organisation, request_id, mentioning))
-    conditions = _conditions(subject, organisation, request_id, mentioning, since, kinds)
+    by_time_alone = since is not None and not any(
+        (subject, organisation, request_id, mentioning, before is not None)
+    )
+    conditions = _conditions(
+        subject=subject,
+        organisation=organisation,
+        request_id=request_id,
+        mentioning=mentioning,
+        since=since,
+        kinds=kinds,
+        before=before,
+    )
     query = select(AuditEntryRow.record)
     if newest is not None:
         # The newest indexes first, then just their records: sorting every match's record to
@@ -263,14 +274,18 @@ MENTIONED_IN = (
 
 
 def _conditions(
-    subject: str | None,
-    organisation: str | None,
-    request_id: str | None,
-    mentioning: str | None,
-    since: dt.datetime | None,
-    kinds: Collection[str] | None,
+    *,
+    subject: str | None = None,
+    organisation: str | None = None,
+    request_id: str | None = None,
+    mentioning: str | None = None,
+    since: dt.datetime | None = None,
+    kinds: Collection[str] | None = None,
+    before: int | None = None,
 ) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = []
+    if before is not None:
+        found.append(AuditEntryRow.index < before)
     if subject is not None:
         found.append(
             (AuditEntryRow.subject_record_id == subject)
@@ -477,12 +492,14 @@ class AuditLog:
         since: dt.datetime | None = None,
         newest: int | None = None,
         kinds: Collection[str] | None = None,
+        before: int | None = None,
     ) -> list[LoggedEntry]:
         """Entries about a person (record id or enquiry key), involving an organisation, about
         one request, mentioning a reference (``MENTIONED_IN``), or logged since a time, oldest
         first; ``newest=n`` keeps only the last ``n``, and ``kinds`` only entries of those kinds
-        (they are left unparsed otherwise). Pages should always narrow the query or take the
-        newest few: a log grows big."""
+        (they are left unparsed otherwise), and ``before=i`` only entries before index ``i``
+        (the next page back). Pages should always narrow the query or take the newest few: a
+        log grows big."""
         query = entries_query(
             subject=subject,
             organisation=organisation,
@@ -491,6 +508,7 @@ class AuditLog:
             since=since,
             newest=newest,
             kinds=kinds,
+            before=before,
         )
         # Without the pause, the collector went over the growing list of parsed entries
         # again and again: 75 us an entry against 18 us (the last 10,000 of 468,240 entries).
@@ -515,7 +533,7 @@ class AuditLog:
         counting a whole log of millions is a scan."""
         matching = (
             select(AuditEntryRow.index)
-            .where(*_conditions(None, organisation, None, mentioning, None, kinds))
+            .where(*_conditions(organisation=organisation, mentioning=mentioning, kinds=kinds))
             .limit(up_to + 1)
             .subquery()
         )

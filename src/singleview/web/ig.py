@@ -312,11 +312,13 @@ def ig_router(pages: Pages) -> APIRouter:
 
     @router.get("/audit")
     def audit(
-        request: Request, q: str = "", organisation: str = "", kind: str = ""
+        request: Request, q: str = "", organisation: str = "", kind: str = "", before: str = ""
     ) -> HTMLResponse:
         signed = require(node, request, "ig-officer")
         found: list[LoggedEntry] = []
         total = 0
+        # A page further back starts before an entry; anything else in ``before`` is ignored.
+        start = int(before) if before.isdigit() else None
         if node.audit_log is not None:
             # Narrowed and counted in the database: a log grows to millions of entries.
             narrowed: dict[str, Any] = {
@@ -324,17 +326,23 @@ def ig_router(pages: Pages) -> APIRouter:
                 "mentioning": q.strip() or None,
                 "kinds": (kind,) if kind else None,
             }
-            found = node.audit_log.entries_where(**narrowed, newest=AUDIT_PAGE_SIZE)
+            # One more than a page, to know whether there are older ones to link to.
+            found = node.audit_log.entries_where(
+                **narrowed, newest=AUDIT_PAGE_SIZE + 1, before=start
+            )
             found.reverse()
             total = node.audit_log.count_where(**narrowed, up_to=AUDIT_COUNT_UP_TO)
+        shown = found[:AUDIT_PAGE_SIZE]
         return pages.render(
             request,
             "ig/audit.html",
             signed=signed,
             section="/ig/audit",
-            entries=found,
+            entries=shown,
             total=total,
             count_up_to=AUDIT_COUNT_UP_TO,
+            before=start,
+            older=shown[-1].index if len(found) > AUDIT_PAGE_SIZE else None,
             values={"q": q, "organisation": organisation, "kind": kind},
             configured=node.audit_log is not None,
         )
