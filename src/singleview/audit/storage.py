@@ -238,8 +238,8 @@ def entries_query(
     ``logged_at``, SQLite reads just the entries since then, in order, from that index
     (PostgreSQL keeps statistics of its own and plans for itself).
     """
-    by_time_alone = since is not None and not any(
-        (subject, organisation, request_id, mentioning, before is not None)
+    by_time_alone = since is not None and all(
+        narrowing is None for narrowing in (subject, organisation, request_id, mentioning, before)
     )
     conditions = _conditions(
         subject=subject,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -317,8 +318,9 @@ def ig_router(pages: Pages) -> APIRouter:
         signed = require(node, request, "ig-officer")
         found: list[LoggedEntry] = []
         total = 0
-        # A page further back starts before an entry; anything else in ``before`` is ignored.
-        start = int(before) if before.isdigit() else None
+        # A page further back starts before an entry; anything but an entry number (ASCII
+        # digits that fit the column) in ``before`` is ignored.
+        start = int(before) if re.fullmatch(r"[0-9]{1,18}", before) else None
         if node.audit_log is not None:
             # Narrowed and counted in the database: a log grows to millions of entries.
             narrowed: dict[str, Any] = {
