@@ -48,6 +48,7 @@ def test_a_valid_form_gives_the_person_and_purpose() -> None:
         ({"postcode": "not a postcode"}, "postcode", "Enter a real postcode"),
         ({"purpose": "marketing"}, "purpose", "Select why you are asking"),
         ({"case_reference": ""}, "case_reference", "Enter the case reference"),
+        ({"case_reference": "c" * 201}, "case_reference", "Case reference must be 200 characters"),
         ({"purpose": "early-help", "consent": ""}, "consent", "Select whether the family gave"),
         ({"consent": "maybe"}, "consent", "Select whether the family gave consent"),
     ],

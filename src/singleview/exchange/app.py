@@ -19,7 +19,10 @@ from typing import Annotated, Any
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 from starlette.concurrency import run_in_threadpool
 
 from singleview.audit.http import audit_router
@@ -235,6 +238,15 @@ def create_app(
             )
         except NothingToAskError as error:
             raise HTTPException(status_code=422, detail=str(error)) from error
+        except ValidationError as error:
+            # The request's shape was right but the enquiry built from it is not (an unknown
+            # data category, a case reference too long): FastAPI's 422, named as sent.
+            raise RequestValidationError(
+                [
+                    {**e, "loc": ("body", *(to_camel(str(p)) for p in e["loc"]))}
+                    for e in error.errors()
+                ]
+            ) from error
         return JSONResponse(
             {"id": enquiry_id, "location": f"/api/enquiries/{enquiry_id}"},
             status_code=202,

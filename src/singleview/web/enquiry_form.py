@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from singleview.standards.enquiry import REFERENCE_MAX_LENGTH
 from singleview.standards.nhs_number import NHS_NUMBER_SYSTEM, is_valid_nhs_number
 from singleview.standards.person import Person
 from singleview.standards.postcode import normalise_postcode
@@ -96,6 +97,10 @@ def parse_enquiry_form(
         errors["purpose"] = "Select why you are asking"
     if values["purpose"] == "s47-enquiry" and not values["case_reference"]:
         errors["case_reference"] = "Enter the case reference of the section 47 enquiry"
+    if len(values["case_reference"]) > REFERENCE_MAX_LENGTH:
+        errors["case_reference"] = (
+            f"Case reference must be {REFERENCE_MAX_LENGTH} characters or less"
+        )
     consent = values["consent"] or None
     if consent is not None and consent not in CONSENT_ANSWERS:
         errors["consent"] = "Select whether the family gave consent"

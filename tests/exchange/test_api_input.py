@@ -1,0 +1,49 @@
+"""``POST /api/enquiries`` refuses what it cannot ask with a 422 naming the field, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.exchange import world
+from tests.exchange.conftest import Responder
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    """A valid request from a council social worker, changed as given."""
+    request: dict[str, Any] = {
+        "practitioner": {"identifier": "sw-1", "name": "Alex Social", "role": "social-worker"},
+        "person": world.person(world.JANE).model_dump(mode="json", by_alias=True),
+        "purpose": "s47-enquiry",
+        "caseReference": "S47-2026-0042",
+    }
+    request.update(changes)
+    return request
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"caseReference": "c" * 201}, "caseReference"),
+        ({"caseReference": ""}, "caseReference"),
+        ({"dataCategories": ["shoe-size"]}, "dataCategories"),
+        ({"purpose": "fishing"}, "purpose"),
+    ],
+    ids=["case reference too long", "empty case reference", "unknown category", "unknown purpose"],
+)
+def test_a_request_that_cannot_be_asked_is_a_422_naming_the_field(
+    responders: dict[str, Responder], changes: dict[str, Any], field: str
+) -> None:
+    council = responders["council-csc"]
+    answer = council.client.post(
+        "/api/enquiries",
+        json=body(**changes),
+        headers={"Authorization": f"Bearer {council.network.api_token}"},
+    )
+    assert answer.status_code == 422, answer.text
+    detail = answer.json()["detail"]
+    if isinstance(detail, str):  # nobody can be asked for that purpose
+        assert field in detail
+    else:  # FastAPI's own shape, the field named as it was sent
+        assert ["body", field] in [problem["loc"][:2] for problem in detail]
