@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from singleview.exchange.app import create_app
 from singleview.exchange.network import Network, build_network
 from singleview.exchange.node import Node, open_node_from_file
+from singleview.exchange.requester import stop_background
 from singleview.standards.enquiry import Enquiry
 from singleview.standards.fhir import enquiry_to_parameters, to_json
 from singleview.trust.keys import SigningKey, load_signing_key
@@ -103,6 +104,8 @@ def responders(network: Network) -> Iterator[dict[str, Responder]]:
     yield opened
     for responder in opened.values():
         responder.client.close()
+        # As the app's lifespan would: the requester's loop and its partners' connections.
+        stop_background(responder.node)
         responder.node.close()
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from singleview.standards.enquiry import Consent, Practitioner
 from singleview.standards.person import Person
+from singleview.standards.vocabulary import code_enum
 
 
 class EnquiryRequest(BaseModel):
@@ -16,7 +19,9 @@ class EnquiryRequest(BaseModel):
 
     practitioner: Practitioner
     person: Person
-    purpose: str
+    purpose: str = Field(description="a purposes code", json_schema_extra=code_enum("purposes"))
     case_reference: str | None = None
     consent: Consent | None = None
-    data_categories: tuple[str, ...] = ()
+    data_categories: tuple[
+        Annotated[str, Field(json_schema_extra=code_enum("data-categories"))], ...
+    ] = ()

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from singleview.standards.organisation import REGISTER_ID_PATTERN
 from singleview.standards.person import Person, StandardModel
-from singleview.standards.vocabulary import load_vocabulary, purpose_for_reason
+from singleview.standards.vocabulary import code_enum, load_vocabulary, purpose_for_reason
 
 ConsentStatus = Literal["given", "refused", "withdrawn"]
 #: The longest request id, case reference or practitioner identifier taken. The profile sets no
@@ -29,7 +29,11 @@ class Practitioner(StandardModel):
 
     identifier: str = Field(min_length=1, max_length=REFERENCE_MAX_LENGTH)
     name: str = Field(min_length=1)
-    role: str = Field(min_length=1, description="a practitioner-roles code")
+    role: str = Field(
+        min_length=1,
+        description="a practitioner-roles code",
+        json_schema_extra=code_enum("practitioner-roles"),
+    )
 
     @field_validator("role")
     @classmethod

@@ -13,6 +13,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from pydantic import JsonValue
+
 VOCABULARY_BASE = "https://singleview.org.uk/vocab"
 _PACKAGE = "singleview.standards.vocabularies"
 _SUFFIX = ".jsonld"
@@ -169,6 +171,13 @@ def _concept(scheme: str, scheme_uri: str, node: dict[str, Any]) -> Concept:
         legal_bases=tuple(uri.rsplit("/", 1)[-1] for uri in node.get("legalBasis", ())),
         v03_reason=node.get("v03Reason"),
     )
+
+
+def code_enum(scheme: str) -> dict[str, JsonValue]:
+    """A field's JSON schema extra listing every code of ``scheme``: OpenAPI then tells a
+    client (and a fuzzer) which codes are accepted."""
+    codes: list[JsonValue] = [*load_vocabulary(scheme).codes]
+    return {"enum": codes}
 
 
 def require_code(scheme: str, code: str, element: str | None = None) -> str:
