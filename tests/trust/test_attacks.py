@@ -24,9 +24,16 @@ from sqlalchemy.engine import Engine, make_url
 from singleview.db import create_engine, migrate
 from singleview.trust.cache import RegisterCache
 from singleview.trust.client import SignedExchangeAuth, verified_answer
+from singleview.trust.jose import sign_compact
 from singleview.trust.keys import SigningKey
 from singleview.trust.register import read_anchor
-from singleview.trust.signing import SIGNATURE_HEADER, sign_request, verify_answer
+from singleview.trust.signing import (
+    REQUEST_TYP,
+    SIGNATURE_HEADER,
+    body_digest,
+    sign_request,
+    verify_answer,
+)
 from singleview.trust.storage import list_refusals
 from tests.conftest import postgres_admin_url
 from tests.trust.conftest import outcome_code, running_node
@@ -283,3 +290,34 @@ def test_suspension_takes_effect_from_the_next_refresh(node: Node) -> None:
             break
         time.sleep(0.2)
     node.assert_refused(response, 403, "organisation-suspended")
+
+
+def test_an_issuer_and_key_id_longer_than_any_in_the_register(node: Node) -> None:
+    # Unauthenticated, so anyone can send them: refused and logged like any other, cut to the
+    # log's columns, never a 500 that leaves no trace.
+    body = enquiry("nobody")
+    long_kid = SigningKey("k" * 300, node.world.stray_key.private_key)
+    token = node.sign(body, key=long_kid, issuer="n" * 300)
+    node.assert_refused(node.post(body, token), 401, "organisation-unknown")
+    latest = list_refusals(node.engine, limit=1)[0]
+    assert latest.claimed_organisation is not None
+    assert latest.kid is not None
+    assert latest.claimed_organisation.startswith("nnnn")
+    assert latest.kid.startswith("kkkk")
+
+
+def test_a_request_id_longer_than_the_replay_cache_keeps(node: Node) -> None:
+    body = enquiry(REQUESTER_ID)
+    now = dt.datetime.now(dt.UTC)
+    claims = {
+        "iss": REQUESTER_ID,
+        "aud": NODE_ID,
+        "iat": int(now.timestamp()),
+        "exp": int(now.timestamp()) + 60,
+        "jti": "j" * 129,
+        "htm": "POST",
+        "htu": f"{node.base}{PATH}",
+        "bsh": body_digest(body),
+    }
+    token = sign_compact(claims, node.world.keys[REQUESTER_ID], REQUEST_TYP)
+    node.assert_refused(node.post(body, token), 401, "signature-malformed")

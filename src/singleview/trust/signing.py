@@ -181,6 +181,8 @@ def _signer(
     return organisation, key, ""
 
 
+#: The longest request id (``jti``) taken; ours are UUIDs, 36 characters.
+MAX_JTI_LENGTH = 128
 _REQUIRED_REQUEST_CLAIMS = {
     "iss": str, "aud": str, "iat": int, "exp": int, "jti": str, "htm": str, "htu": str, "bsh": str
 }  # fmt: skip
@@ -232,6 +234,9 @@ def verify_request(
             raise refuse(
                 "signature-malformed", f"claim {name!r} is missing or not a {kind.__name__}"
             )
+    if len(claims["jti"]) > MAX_JTI_LENGTH:
+        # The replay cache keeps request ids in this many characters (PostgreSQL refused more).
+        raise refuse("signature-malformed", f"claim 'jti' is over {MAX_JTI_LENGTH} characters")
     issued_at, expires_at = _moment(claims["iat"]), _moment(claims["exp"])
     if issued_at > now + skew:
         raise refuse(
