@@ -27,10 +27,20 @@ def body(**changes: Any) -> dict[str, Any]:
     [
         ({"caseReference": "c" * 201}, "caseReference"),
         ({"caseReference": ""}, "caseReference"),
+        (
+            {"practitioner": {"identifier": "sw-1", "name": "n" * 201, "role": "social-worker"}},
+            "practitioner",
+        ),
         ({"dataCategories": ["shoe-size"]}, "dataCategories"),
         ({"purpose": "fishing"}, "purpose"),
     ],
-    ids=["case reference too long", "empty case reference", "unknown category", "unknown purpose"],
+    ids=[
+        "case reference too long",
+        "empty case reference",
+        "practitioner's name too long",
+        "unknown category",
+        "unknown purpose",
+    ],
 )
 def test_a_request_that_cannot_be_asked_is_a_422_naming_the_field(
     responders: dict[str, Responder], changes: dict[str, Any], field: str

@@ -45,19 +45,32 @@ def _run(network: Network, handler: httpx.MockTransport, deadline: float) -> Par
         node.close()
 
 
-def _signed_refusal(network: Network, request: httpx.Request) -> httpx.Response:
+def _signed(
+    network: Network,
+    request: httpx.Request,
+    status: int,
+    content: object,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """The police's signed answer to ``request``."""
     _, claims = peek(request.headers[SIGNATURE_HEADER], REQUEST_TYP)
-    body = json.dumps(REFUSAL).encode()
+    body = json.dumps(content).encode()
     token = sign_answer(
         load_signing_key(network.key_files["police"]),
         responder="police",
         requester=claims["iss"],
         request_jti=claims["jti"],
-        status=403,
+        status=status,
         body=body,
         now=dt.datetime.now(dt.UTC),
     )
-    return httpx.Response(403, content=body, headers={SIGNATURE_HEADER: token})
+    return httpx.Response(
+        status, content=body, headers={**(headers or {}), SIGNATURE_HEADER: token}
+    )
+
+
+def _signed_refusal(network: Network, request: httpx.Request) -> httpx.Response:
+    return _signed(network, request, 403, REFUSAL)
 
 
 def test_refused_connections_and_503s_are_retried_then_the_answer_is_read(
@@ -99,3 +112,23 @@ def test_retries_stop_at_the_deadline(network: Network) -> None:
     assert _run(network, httpx.MockTransport(partner), deadline=0.5) is PartnerState.NO_ANSWER
     # 50, 100, 200 ms back-offs fit in half a second; a fourth would not.
     assert 2 <= len(seen) <= 4
+
+
+def test_a_wait_is_taken_only_with_a_usable_address_to_poll(network: Network) -> None:
+    held = {"resourceType": "OperationOutcome", "issue": []}
+
+    def waiting_at(path: str) -> httpx.MockTransport:
+        where = network.endpoints["police"] + path
+        return httpx.MockTransport(
+            lambda request: _signed(network, request, 202, held, {"Content-Location": where})
+        )
+
+    waiting = _run(network, waiting_at("/fhir/enquiry/abc"), deadline=5.0)
+    assert waiting is PartnerState.WAITING_FOR_REVIEW
+    # Longer than the requester keeps (PostgreSQL would refuse the row), or somewhere else.
+    too_long = _run(network, waiting_at("/fhir/enquiry/" + "a" * 1000), deadline=5.0)
+    assert too_long is PartnerState.NO_ANSWER
+    elsewhere = _run(network, httpx.MockTransport(
+        lambda request: _signed(network, request, 202, held, {"Content-Location": "https://x/"})
+    ), deadline=5.0)  # fmt: skip
+    assert elsewhere is PartnerState.NO_ANSWER

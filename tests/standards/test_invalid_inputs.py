@@ -266,6 +266,12 @@ REQUEST_CASES: list[tuple[str, Callable[[Json], None], str, str]] = [
         "at most 200 characters",
     ),
     (
+        "practitioner name over 200 characters",
+        _replace_value(("practitioner", "name"), {"valueString": "n" * 201}),
+        f"{REQUEST}.part[practitioner].part[name]",
+        "at most 200 characters",
+    ),
+    (
         "policy digest is not SHA-256 hex",
         _replace_value(("sharingPolicy", "digest"), {"valueString": "md5:abc"}),
         f"{REQUEST}.part[sharingPolicy].part[digest]",

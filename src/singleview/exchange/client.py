@@ -45,6 +45,9 @@ from singleview.trust.signing import (
 
 FHIR_JSON = "application/fhir+json"
 OPERATION_PATH = "/fhir/Patient/$person-info-query"
+#: The longest address to poll a held enquiry at that is kept (the column's size): a partner
+#: chooses it, and PostgreSQL refuses a longer one.
+MAX_POLL_URL_LENGTH = 1000
 #: Pause before retrying a refused connection or a 503, doubled each time.
 FIRST_BACKOFF = 0.05
 
@@ -213,7 +216,8 @@ class PartnerClient:
         codes, text = _issue_texts(response.content)
         if status == 202:
             location = response.headers.get("Content-Location", "")
-            if not location.startswith(partner.endpoint + "/"):
+            usable = location.startswith(partner.endpoint + "/")
+            if not usable or len(location) > MAX_POLL_URL_LENGTH:
                 return no_answer(f"it asked us to wait but gave no usable address ({location!r})")
             result = PartnerResult(
                 partner, PartnerState.WAITING_FOR_REVIEW, elapsed_ms, poll_url=location

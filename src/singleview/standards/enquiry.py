@@ -18,9 +18,10 @@ from singleview.standards.person import Person, StandardModel
 from singleview.standards.vocabulary import code_enum, load_vocabulary, purpose_for_reason
 
 ConsentStatus = Literal["given", "refused", "withdrawn"]
-#: The longest request id, case reference or practitioner identifier taken. The profile sets no
-#: limit, but the audit log and the review queue keep them in columns of this size (PostgreSQL
-#: refused a longer one, and the responder answered 500); a longer one is a 400 naming it.
+#: The longest request id, case reference, practitioner identifier or practitioner name taken.
+#: The profile sets no limit, but the audit log, the review queue and the requester's own record
+#: keep them in columns of this size (PostgreSQL refused a longer request id, and the responder
+#: answered 500); a longer one is a 400 (or the API's 422) naming it.
 REFERENCE_MAX_LENGTH = 200
 
 
@@ -28,7 +29,7 @@ class Practitioner(StandardModel):
     """The person at the requesting organisation who asks, recorded for the audit."""
 
     identifier: str = Field(min_length=1, max_length=REFERENCE_MAX_LENGTH)
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=REFERENCE_MAX_LENGTH)
     role: str = Field(
         min_length=1,
         description="a practitioner-roles code",
