@@ -9,9 +9,9 @@ the purpose it maps to becomes ``asserted_purpose``. Every other enquiry carries
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from singleview.standards.organisation import REGISTER_ID_PATTERN
 from singleview.standards.person import Person, StandardModel
@@ -25,11 +25,27 @@ ConsentStatus = Literal["given", "refused", "withdrawn"]
 REFERENCE_MAX_LENGTH = 200
 
 
+def _no_control_characters(text: str) -> str:
+    # PostgreSQL cannot store NUL in text at all: a NUL in a request id reached the audit log's
+    # column and the responder answered 500. FHIR strings should carry none of these anyway.
+    if any(ord(c) < 32 or c == "\x7f" for c in text):
+        raise ValueError("must not contain control characters (such as NUL or a line break)")
+    return text
+
+
+#: A request id, case reference or practitioner's identifier or name, as the node keeps it.
+Reference = Annotated[
+    str,
+    Field(min_length=1, max_length=REFERENCE_MAX_LENGTH),
+    AfterValidator(_no_control_characters),
+]
+
+
 class Practitioner(StandardModel):
     """The person at the requesting organisation who asks, recorded for the audit."""
 
-    identifier: str = Field(min_length=1, max_length=REFERENCE_MAX_LENGTH)
-    name: str = Field(min_length=1, max_length=REFERENCE_MAX_LENGTH)
+    identifier: Reference
+    name: Reference
     role: str = Field(
         min_length=1,
         description="a practitioner-roles code",
@@ -74,7 +90,7 @@ class Enquiry(StandardModel):
 
     subject: Person
     reason: str | None = Field(default=None, min_length=1, description="v0.3 legal-basis URI")
-    request_id: str | None = Field(default=None, min_length=1, max_length=REFERENCE_MAX_LENGTH)
+    request_id: Reference | None = None
     date_stamp: dt.datetime | None = None
     requester: str | None = Field(
         default=None, pattern=REGISTER_ID_PATTERN, description="requesting organisation's id"
@@ -85,7 +101,7 @@ class Enquiry(StandardModel):
     #: "outside any agreement", which can name none; so 0..*, and the PDP decides (REVIEW).
     sharing_policies: tuple[PolicyReference, ...] = ()
     data_categories: tuple[str, ...] = ()
-    case_reference: str | None = Field(default=None, min_length=1, max_length=REFERENCE_MAX_LENGTH)
+    case_reference: Reference | None = None
     consent: Consent | None = None
 
     @field_validator("asserted_purpose")

@@ -123,21 +123,27 @@ def record_refusal(session: Session, refusal: Refusal) -> None:
             occurred_at=_utc(refusal.occurred_at),
             reason=refusal.reason,
             status=refusal.status,
-            # Whoever sends a refused request chooses these: cut to the columns, so that an
-            # overlong one is still logged (PostgreSQL refused it, and the request got a 500).
-            claimed_organisation=_cut(refusal.claimed_organisation, 64),
-            kid=_cut(refusal.kid, 128),
-            method=_cut(refusal.method, 16),
-            path=_cut(refusal.path, 512),
+            # Whoever sends a refused request chooses these, so they are made fit to keep: an
+            # overlong one or one with a NUL is still logged (PostgreSQL refused both, and the
+            # request got a 500 that left no trace).
+            claimed_organisation=_loggable(refusal.claimed_organisation, 64),
+            kid=_loggable(refusal.kid, 128),
+            method=_loggable(refusal.method, 16),
+            path=_loggable(refusal.path, 512),
         )
     )
 
 
-def _cut(text: str | None, size: int) -> str | None:
-    """``text`` if it fits in ``size`` characters, otherwise its start and an ellipsis."""
-    if text is None or len(text) <= size:
-        return text
-    return text[: size - 1] + "…"
+_CONTROL_CHARACTERS = dict.fromkeys((*range(32), 0x7F), "\ufffd")
+
+
+def _loggable(text: str | None, size: int) -> str | None:
+    """``text`` with each control character (NUL included) shown as U+FFFD, cut to ``size``
+    characters with an ellipsis when longer."""
+    if text is None:
+        return None
+    text = text.translate(_CONTROL_CHARACTERS)
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def list_refusals(
