@@ -44,6 +44,9 @@ def test_account_and_session_lifecycle(database_url: str) -> None:
         )
     assert authenticate(sessions, "sam", "wrong password") is None
     assert authenticate(sessions, "nobody", "a long password") is None
+    # Whatever the sign-in form is sent (PostgreSQL refused even to look up a NUL).
+    assert authenticate(sessions, "sam\x00", "a long password") is None
+    assert authenticate(sessions, "s" * 300, "a long password") is None
     signed_user = authenticate(sessions, " SAM ", "a long password")
     assert signed_user == user
     token = start_session(sessions, user, NOW)

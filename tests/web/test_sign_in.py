@@ -138,3 +138,28 @@ def test_adding_a_user_explains_each_problem(client: TestClient) -> None:
 def test_next_page_after_sign_in_stays_on_this_site(client: TestClient) -> None:
     page = client.get("/sign-in?next=https://evil.example/")
     assert 'name="next" value="/"' in page.text
+
+
+def test_a_nul_in_an_address_or_a_form_is_refused_before_any_query(
+    client: TestClient, node: WebNode
+) -> None:
+    # PostgreSQL can neither store nor look up a NUL (the sign-in lookup raised on one).
+    csrf = sign_in(client, "alex")
+    for address in ("/admin/users?x=a%00b", "/ig/review/held%00"):
+        response = client.get(address)
+        assert response.status_code == 400, address
+        assert "The page could not be read" in response.text
+    response = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf,
+            "username": "mallory",
+            "display_name": "Mal\x00lory",
+            "role": "administrator",
+            "password": "a long enough password",
+        },
+    )
+    assert response.status_code == 400
+    assert "The page could not be read" in response.text
+    with node.sessions() as session:
+        assert session.get(UserRow, "mallory") is None

@@ -158,8 +158,11 @@ def list_users(sessions: sessionmaker[Session]) -> list[User]:
 
 def authenticate(sessions: sessionmaker[Session], username: str, password: str) -> User | None:
     """The account when the password is right, otherwise None (no hint which part was wrong)."""
+    key = username.strip().lower()
     with sessions.begin() as session:
-        row = session.get(UserRow, username.strip().lower())
+        # No account name holds a NUL, and PostgreSQL refuses one even to look up (the sign-in
+        # page answered 500): such a name is unknown, taking the same time as any other.
+        row = None if "\x00" in key else session.get(UserRow, key)
         if row is None:
             with contextlib.suppress(VerificationError):
                 _hasher.verify(_DUMMY_HASH, password)

@@ -16,7 +16,13 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from singleview.web.admin import admin_router
-from singleview.web.auth import CsrfError, SignInRequiredError, WrongRoleError, sign_in_url
+from singleview.web.auth import (
+    CsrfError,
+    SignInRequiredError,
+    UnstorableInputError,
+    WrongRoleError,
+    sign_in_url,
+)
 from singleview.web.frontend import STATIC, govuk_frontend_dist, govuk_stylesheet
 from singleview.web.ig import ig_router
 from singleview.web.node import WebNode
@@ -49,6 +55,10 @@ def mount(app: FastAPI, node: WebNode) -> None:
     @app.exception_handler(WrongRoleError)
     async def _wrong_role(request: Request, error: WrongRoleError) -> Response:
         return pages.render(request, "forbidden.html", signed=error.signed, status_code=403)
+
+    @app.exception_handler(UnstorableInputError)
+    async def _unstorable(request: Request, _error: UnstorableInputError) -> Response:
+        return pages.render(request, "unstorable.html", signed=None, status_code=400)
 
     @app.exception_handler(CsrfError)
     async def _csrf(request: Request, _error: CsrfError) -> Response:

@@ -44,6 +44,17 @@ class CsrfError(Exception):
     """A form arrived without the CSRF token of the session that sent it."""
 
 
+class UnstorableInputError(Exception):
+    """The address or a form held a NUL, which PostgreSQL can neither store nor look up."""
+
+
+def refuse_unstorable(request: Request) -> None:
+    """Every page's first check: a NUL anywhere in its address (path or query) is refused,
+    before it reaches a query and PostgreSQL answers with an error (a 500)."""
+    if "\x00" in request.url.path or any("\x00" in v for v in request.query_params.values()):
+        raise UnstorableInputError(request.url.path)
+
+
 def signed_in(node: WebNode, request: Request) -> SignedIn | None:
     """Who is signed in on this request, if anyone."""
     token = request.cookies.get(SESSION_COOKIE)
@@ -70,6 +81,8 @@ async def form_of(node: WebNode, request: Request, *roles: Role) -> tuple[Signed
     sent = form.get(CSRF_FIELD)
     if not isinstance(sent, str) or not secrets.compare_digest(sent, signed.csrf_token):
         raise CsrfError(f"{request.url.path}: the form's {CSRF_FIELD} does not match the session")
+    if any(isinstance(value, str) and "\x00" in value for value in form.values()):
+        raise UnstorableInputError(request.url.path)
     return signed, form
 
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import yaml
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from singleview.audit import EntryNotFoundError, LogEmptyError, LoggedEntry, ReceiptError
@@ -27,7 +27,7 @@ from singleview.governance.explain import explain_policy, missing_for_permit
 from singleview.governance.policies import record_policies
 from singleview.governance.storage import PolicyVersionConflictError
 from singleview.trust.storage import list_refusals
-from singleview.web.auth import form_of, require
+from singleview.web.auth import form_of, refuse_unstorable, require
 from singleview.web.charts import bar_chart_svg, legend
 from singleview.web.insights import RESPONDER_KINDS, insight_charts, unusual_volumes
 from singleview.web.pages import Pages
@@ -52,7 +52,9 @@ def policy_yaml(document: dict[str, Any]) -> str:
 def ig_router(pages: Pages) -> APIRouter:
     """The IG officer's routes."""
     node = pages.node
-    router = APIRouter(prefix="/ig", include_in_schema=False)
+    router = APIRouter(
+        prefix="/ig", include_in_schema=False, dependencies=[Depends(refuse_unstorable)]
+    )
 
     def not_found(request: Request, message: str) -> HTMLResponse:
         signed = require(node, request, "ig-officer")
