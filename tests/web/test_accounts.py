@@ -66,6 +66,8 @@ def test_account_and_session_lifecycle(database_url: str) -> None:
     [
         ("username", {"username": "a b"}),
         ("display name", {"display_name": " "}),
+        ("display name", {"display_name": "n" * 201}),
+        ("display name", {"display_name": "Sam\tSmith"}),
         ("role", {"role": "boss"}),
         ("password", {"password": "short"}),
     ],

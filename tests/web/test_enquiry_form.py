@@ -49,6 +49,7 @@ def test_a_valid_form_gives_the_person_and_purpose() -> None:
         ({"purpose": "marketing"}, "purpose", "Select why you are asking"),
         ({"case_reference": ""}, "case_reference", "Enter the case reference"),
         ({"case_reference": "c" * 201}, "case_reference", "Case reference must be 200 characters"),
+        ({"case_reference": "S47\x01"}, "case_reference", "Case reference must not include"),
         ({"purpose": "early-help", "consent": ""}, "consent", "Select whether the family gave"),
         ({"consent": "maybe"}, "consent", "Select whether the family gave consent"),
     ],

@@ -25,10 +25,17 @@ ConsentStatus = Literal["given", "refused", "withdrawn"]
 REFERENCE_MAX_LENGTH = 200
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds a control character (NUL, a tab, a line break, DEL, ...).
+
+    PostgreSQL cannot store NUL in text at all: a NUL in a request id reached the audit log's
+    column and the responder answered 500. FHIR strings should carry none of these anyway.
+    """
+    return any(ord(c) < 32 or c == "\x7f" for c in text)
+
+
 def _no_control_characters(text: str) -> str:
-    # PostgreSQL cannot store NUL in text at all: a NUL in a request id reached the audit log's
-    # column and the responder answered 500. FHIR strings should carry none of these anyway.
-    if any(ord(c) < 32 or c == "\x7f" for c in text):
+    if has_control_characters(text):
         raise ValueError("must not contain control characters (such as NUL or a line break)")
     return text
 

@@ -21,6 +21,7 @@ from sqlalchemy import DateTime, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from singleview.db import Base
+from singleview.standards.enquiry import REFERENCE_MAX_LENGTH, has_control_characters
 
 Role = Literal["practitioner", "ig-officer", "administrator"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -131,6 +132,12 @@ def add_user(
         )
     if not display_name.strip():
         raise AccountError("display name: give the person's name")
+    # It is the practitioner's name in every enquiry they send, held to the same rules.
+    if len(display_name.strip()) > REFERENCE_MAX_LENGTH or has_control_characters(display_name):
+        raise AccountError(
+            f"display name: at most {REFERENCE_MAX_LENGTH} characters, with no tabs or other "
+            "hidden characters"
+        )
     if role not in ROLES:
         raise AccountError(f"role: {role!r} is not one of {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from singleview.standards.enquiry import REFERENCE_MAX_LENGTH
+from singleview.standards.enquiry import REFERENCE_MAX_LENGTH, has_control_characters
 from singleview.standards.nhs_number import NHS_NUMBER_SYSTEM, is_valid_nhs_number
 from singleview.standards.person import Person
 from singleview.standards.postcode import normalise_postcode
@@ -101,6 +101,8 @@ def parse_enquiry_form(
         errors["case_reference"] = (
             f"Case reference must be {REFERENCE_MAX_LENGTH} characters or less"
         )
+    elif has_control_characters(values["case_reference"]):
+        errors["case_reference"] = "Case reference must not include tabs or other hidden characters"
     consent = values["consent"] or None
     if consent is not None and consent not in CONSENT_ANSWERS:
         errors["consent"] = "Select whether the family gave consent"
