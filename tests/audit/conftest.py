@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
@@ -26,6 +22,7 @@ from singleview.audit import (
 )
 from singleview.audit.http import audit_router
 from singleview.db import create_engine
+from tests.serving import served
 
 LOG_ID = "org-la-children"
 PARTNER = "org-police-north"
@@ -78,16 +75,5 @@ def served_log(audit_log: AuditLog) -> Iterator[str]:
     """The log served over real HTTP on a loopback port, as the Exchange will mount it."""
     app = FastAPI()
     app.include_router(audit_router(audit_log))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "audit test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served(app, "audit test server") as base:
+        yield base

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from playwright.sync_api import expect
@@ -16,6 +12,7 @@ from playwright.sync_api import expect
 from singleview.audit import AuditLog, TreeHeadSigner
 from singleview.web import WebNode, mount
 from tests.audit.conftest import make_entry
+from tests.serving import served
 from tests.web import browsing
 from tests.web.conftest import PASSWORD
 
@@ -23,32 +20,21 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def served(node: WebNode) -> Iterator[str]:
+def pages(node: WebNode) -> Iterator[str]:
     """The node's pages over real HTTP, its log holding 130 answers (more than a page)."""
     signer = TreeHeadSigner(kid="node-key-1", private_key=Ed25519PrivateKey.generate())
     node.audit_log = AuditLog(node.engine, "council-a", signer)
     node.audit_log.extend([make_entry(n) for n in range(130)])
     app = FastAPI()
     mount(app, node)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the pages did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served(app, "the pages") as base:
+        yield base
     node.engine.dispose()
 
 
-def test_the_officer_reads_older_entries_and_comes_back(served: str) -> None:
+def test_the_officer_reads_older_entries_and_comes_back(pages: str) -> None:
     with browsing.chromium() as browser:
-        page = browser.new_context(base_url=served).new_page()
+        page = browser.new_context(base_url=pages).new_page()
         page.goto("/sign-in")
         page.get_by_label("Username").fill("imran")
         page.get_by_label("Password").fill(PASSWORD)
