@@ -160,6 +160,22 @@ def test_a_search_by_time_alone_reads_the_time_index_not_the_whole_log(
     assert "ix_audit_entry_logged_at" not in _plan(engine, entries_query(since=since, newest=5))
 
 
+def test_a_kind_alone_is_read_from_its_own_index_and_never_with_a_reference(
+    sqlite_url: str, signer: TreeHeadSigner
+) -> None:
+    migrate(sqlite_url)
+    engine = create_engine(sqlite_url)
+    AuditLog(engine, LOG_ID, signer).extend([make_entry(n) for n in range(3)])
+    newest_of_a_kind = _plan(engine, entries_query(kinds=("review-decided",), newest=100))
+    assert "ix_audit_entry_kind_index" in newest_of_a_kind
+    # With a reference too, the reference's own indexes find it, however common the kind.
+    with_a_reference = _plan(
+        engine, entries_query(kinds=("answer-sent",), mentioning="req-1", newest=100)
+    )
+    assert "ix_audit_entry_kind_index" not in with_a_reference
+    assert "ix_audit_entry_request_id" in with_a_reference
+
+
 def test_entries_where_filters_and_keeps_the_newest(audit_log: AuditLog) -> None:
     audit_log.extend([make_entry(n, record_id="rec-7" if n % 3 == 0 else None) for n in range(10)])
     about = audit_log.entries_where(subject="rec-7")

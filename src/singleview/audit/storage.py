@@ -18,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     DateTime,
+    Index,
     Integer,
     Select,
     SmallInteger,
@@ -49,6 +50,8 @@ class AuditEntryRow(Base):
     ``audit verify`` checks they agree with it."""
 
     __tablename__ = "audit_entry"
+    # The newest entries of one kind are the end of its range, however rare the kind.
+    __table_args__ = (Index("ix_audit_entry_kind_index", "kind", "index"),)
 
     index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     leaf_hash: Mapped[str] = mapped_column(String(64))
@@ -303,7 +306,15 @@ def _conditions(
     if since is not None:
         found.append(AuditEntryRow.logged_at >= since)
     if kinds is not None:
-        found.append(AuditEntryRow.kind.in_(kinds))
+        narrowed = any(
+            v is not None for v in (subject, organisation, request_id, mentioning, since)
+        )
+        # Kept off the kind index when anything else narrows the search: SQLite would walk the
+        # whole of a common kind's range looking for a rare reference (1.3 s on a log of
+        # 468,240 entries, against 2 ms through the reference's own index). ``kind || ''`` is
+        # the same text, but no index holds it.
+        kind = AuditEntryRow.kind + "" if narrowed else AuditEntryRow.kind
+        found.append(kind.in_(kinds))
     return found
 
 
