@@ -129,12 +129,24 @@ class _Background:
         return asyncio.run_coroutine_threadsafe(work, self.loop)
 
     def stop(self) -> None:
-        async def close() -> None:
+        """Let the fan-outs under way finish, so that every answer they get is recorded (each
+        is bounded by the partners' deadline); cancel whatever is still going after that; then
+        close the partners' connections and the loop. Stopped at once, the loop left those
+        partners "asking" for good, and their coroutines to be torn down by the collector."""
+        grace = self._node.config.partner_deadline_seconds + 1
+
+        async def wind_down() -> None:
+            others = asyncio.all_tasks() - {asyncio.current_task()}
+            if others:
+                _, late = await asyncio.wait(others, timeout=grace)
+                for task in late:
+                    task.cancel()
+                await asyncio.gather(*late, return_exceptions=True)
             if self._client is not None:
                 await self._client.aclose()
 
         if self.loop.is_running():
-            asyncio.run_coroutine_threadsafe(close(), self.loop).result(timeout=5)
+            asyncio.run_coroutine_threadsafe(wind_down(), self.loop).result(timeout=grace + 10)
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(timeout=5)
 
