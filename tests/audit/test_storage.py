@@ -142,12 +142,19 @@ def _plan(engine: Engine, query: Select[str]) -> str:
         return " / ".join(str(row[3]) for row in rows)
 
 
-def test_a_search_by_time_alone_reads_the_time_index_not_the_whole_log(
-    sqlite_url: str, signer: TreeHeadSigner
-) -> None:
+@pytest.fixture
+def small_sqlite_log(sqlite_url: str, signer: TreeHeadSigner) -> Engine:
+    """A SQLite log of three entries, whose query plans the tests read."""
     migrate(sqlite_url)
     engine = create_engine(sqlite_url)
     AuditLog(engine, LOG_ID, signer).extend([make_entry(n) for n in range(3)])
+    return engine
+
+
+def test_a_search_by_time_alone_reads_the_time_index_not_the_whole_log(
+    small_sqlite_log: Engine,
+) -> None:
+    engine = small_sqlite_log
     since = dt.datetime.now(dt.UTC)
     by_time = _plan(engine, entries_query(since=since))
     assert by_time == "SEARCH audit_entry USING INDEX ix_audit_entry_logged_at (logged_at>?)"
@@ -161,11 +168,9 @@ def test_a_search_by_time_alone_reads_the_time_index_not_the_whole_log(
 
 
 def test_a_kind_alone_is_read_from_its_own_index_and_never_with_a_reference(
-    sqlite_url: str, signer: TreeHeadSigner
+    small_sqlite_log: Engine,
 ) -> None:
-    migrate(sqlite_url)
-    engine = create_engine(sqlite_url)
-    AuditLog(engine, LOG_ID, signer).extend([make_entry(n) for n in range(3)])
+    engine = small_sqlite_log
     newest_of_a_kind = _plan(engine, entries_query(kinds=("review-decided",), newest=100))
     assert "ix_audit_entry_kind_index" in newest_of_a_kind
     # With a reference too, the reference's own indexes find it, however common the kind.
