@@ -105,6 +105,8 @@ class _Background:
         self.thread.start()
         self.breakers = CircuitBreakers()
         self.running: dict[str, concurrent.futures.Future[None]] = {}
+        #: The fan-outs under way, as tasks of the loop (only touched on its thread).
+        self.fan_outs: set[asyncio.Task[Any]] = set()
         self._client: PartnerClient | None = None
         self._node = node
         # One group commit for the partners' answers of every fan-out this loop runs, so
@@ -130,18 +132,21 @@ class _Background:
 
     def stop(self) -> None:
         """Let the fan-outs under way finish, so that every answer they get is recorded (each
-        is bounded by the partners' deadline); cancel whatever is still going after that; then
-        close the partners' connections and the loop. Stopped at once, the loop left those
-        partners "asking" for good, and their coroutines to be torn down by the collector."""
+        is bounded by the partners' deadline); then cancel the review poller and anything still
+        going, and close the partners' connections and the loop. Stopped at once, the loop left
+        those partners "asking" for good, and their coroutines to be torn down by the
+        collector. Only fan-outs are waited for: waiting for every task waited out the whole
+        grace for the poller, which never ends (6.0 s, not 0.0 s, with a 5 s deadline)."""
         grace = self._node.config.partner_deadline_seconds + 1
 
         async def wind_down() -> None:
+            if self.fan_outs:
+                await asyncio.wait(set(self.fan_outs), timeout=grace)
+            # The review poller, which never ends by itself, and any fan-out still going.
             others = asyncio.all_tasks() - {asyncio.current_task()}
-            if others:
-                _, late = await asyncio.wait(others, timeout=grace)
-                for task in late:
-                    task.cancel()
-                await asyncio.gather(*late, return_exceptions=True)
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
             if self._client is not None:
                 await self._client.aclose()
 
@@ -529,7 +534,13 @@ def start_enquiry(
     runner = background(node)
 
     async def run() -> None:
-        await _fan_out(node, enquiries, partners, subject_key)
+        task = asyncio.current_task()
+        assert task is not None  # a coroutine the loop runs is always in a task
+        runner.fan_outs.add(task)
+        try:
+            await _fan_out(node, enquiries, partners, subject_key)
+        finally:
+            runner.fan_outs.discard(task)
 
     future = runner.submit(run())
     runner.running[enquiry_id] = future
