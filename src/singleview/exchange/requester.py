@@ -23,6 +23,7 @@ import functools
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Coroutine, Sequence
 from typing import Any
@@ -82,6 +83,8 @@ logger = logging.getLogger("singleview.exchange")
 
 #: State stored for a partner before its first answer arrives.
 ASKING = "asking"
+#: Why a partner did not answer when this node stopped in the middle of asking.
+STOPPED_BEFORE_ANSWER = "this node stopped before they answered"
 
 
 class NothingToAskError(ValueError):
@@ -141,8 +144,12 @@ class _Background:
 
         async def wind_down() -> None:
             if self.fan_outs:
-                await asyncio.wait(set(self.fan_outs), timeout=grace)
-            # The review poller, which never ends by itself, and any fan-out still going.
+                _, late = await asyncio.wait(set(self.fan_outs), timeout=grace)
+                # Each records its unanswered partners as stopped before it ends.
+                for task in late:
+                    task.cancel()
+                await asyncio.gather(*late, return_exceptions=True)
+            # The review poller, which never ends by itself.
             others = asyncio.all_tasks() - {asyncio.current_task()}
             for task in others:
                 task.cancel()
@@ -442,12 +449,24 @@ async def _fan_out(
         recorder.add(enquiry, exchanged)
         return exchanged.result
 
+    started = time.monotonic()
     try:
         results = await fan_out(partners, ask, deadline=deadline, breakers=runner.breakers)
         # A partner cut off by the deadline (or never asked) never reached ``ask``'s end.
         for result in results:
             if result.partner.organisation_id not in recorder.recorded:
                 recorder.add(enquiries[result.partner.organisation_id], Exchanged(result))
+    except asyncio.CancelledError:
+        # The node is stopping and could not wait: say so of whoever has not answered, rather
+        # than leave them "asking" for good.
+        elapsed_ms = (time.monotonic() - started) * 1000
+        for partner in partners:
+            if partner.organisation_id not in recorder.recorded:
+                stopped = PartnerResult(
+                    partner, PartnerState.NO_ANSWER, elapsed_ms, problem=STOPPED_BEFORE_ANSWER
+                )
+                recorder.add(enquiries[partner.organisation_id], Exchanged(stopped))
+        raise
     finally:
         await recorder.close()
     return results
