@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -21,6 +21,7 @@ from singleview.web.auth import (
     SignInRequiredError,
     UnstorableInputError,
     WrongRoleError,
+    refuse_unstorable,
     sign_in_url,
 )
 from singleview.web.frontend import STATIC, govuk_frontend_dist, govuk_stylesheet
@@ -64,10 +65,10 @@ def mount(app: FastAPI, node: WebNode) -> None:
     async def _csrf(request: Request, _error: CsrfError) -> Response:
         return pages.render(request, "csrf.html", signed=None, status_code=400)
 
-    app.include_router(signin_router(pages))
-    app.include_router(practitioner_router(pages))
-    app.include_router(ig_router(pages))
-    app.include_router(admin_router(pages))
+    # Every page's first check, before any query: no NUL in its address.
+    unstorable = [Depends(refuse_unstorable)]
+    for router in (signin_router, practitioner_router, ig_router, admin_router):
+        app.include_router(router(pages), dependencies=unstorable)
 
 
 def _file(path: Path, media_type: str) -> Callable[[], Awaitable[FileResponse]]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Unpack
 
 import yaml
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from singleview.audit import EntryNotFoundError, LogEmptyError, LoggedEntry, ReceiptError
 from singleview.audit import verify_receipt as check_receipt
+from singleview.audit.storage import Narrowing
 from singleview.audit.verify import verify_log
 from singleview.governance import (
     ReviewAlreadySettledError,
@@ -27,7 +28,7 @@ from singleview.governance.explain import explain_policy, missing_for_permit
 from singleview.governance.policies import record_policies
 from singleview.governance.storage import PolicyVersionConflictError
 from singleview.trust.storage import list_refusals
-from singleview.web.auth import form_of, refuse_unstorable, require
+from singleview.web.auth import form_of, require
 from singleview.web.charts import bar_chart_svg, legend
 from singleview.web.insights import RESPONDER_KINDS, insight_charts, unusual_volumes
 from singleview.web.pages import Pages
@@ -52,9 +53,7 @@ def policy_yaml(document: dict[str, Any]) -> str:
 def ig_router(pages: Pages) -> APIRouter:
     """The IG officer's routes."""
     node = pages.node
-    router = APIRouter(
-        prefix="/ig", include_in_schema=False, dependencies=[Depends(refuse_unstorable)]
-    )
+    router = APIRouter(prefix="/ig", include_in_schema=False)
 
     def not_found(request: Request, message: str) -> HTMLResponse:
         signed = require(node, request, "ig-officer")
@@ -62,7 +61,7 @@ def ig_router(pages: Pages) -> APIRouter:
             request, "not_found.html", signed=signed, message=message, status_code=404
         )
 
-    def entries(**narrowed: Any) -> list[LoggedEntry]:
+    def entries(**narrowed: Unpack[Narrowing]) -> list[LoggedEntry]:
         return [] if node.audit_log is None else node.audit_log.entries_where(**narrowed)
 
     # --- agreements ---------------------------------------------------------------------------
@@ -325,15 +324,14 @@ def ig_router(pages: Pages) -> APIRouter:
         start = int(before) if re.fullmatch(r"[0-9]{1,18}", before) else None
         if node.audit_log is not None:
             # Narrowed and counted in the database: a log grows to millions of entries.
-            narrowed: dict[str, Any] = {
-                "organisation": organisation.strip() or None,
-                "mentioning": q.strip() or None,
-                "kinds": (kind,) if kind else None,
-            }
-            # One more than a page, to know whether there are older ones to link to.
-            found = node.audit_log.entries_where(
-                **narrowed, newest=AUDIT_PAGE_SIZE + 1, before=start
+            narrowed = Narrowing(
+                organisation=organisation.strip() or None,
+                mentioning=q.strip() or None,
+                kinds=(kind,) if kind else None,
             )
+            # One more than a page, to know whether there are older ones to link to.
+            this_page = narrowed | Narrowing(before=start)
+            found = node.audit_log.entries_where(newest=AUDIT_PAGE_SIZE + 1, **this_page)
             found.reverse()
             total = node.audit_log.count_where(**narrowed, up_to=AUDIT_COUNT_UP_TO)
         shown = found[:AUDIT_PAGE_SIZE]

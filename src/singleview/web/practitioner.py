@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from singleview.web.accounts import SignedIn
-from singleview.web.auth import form_of, refuse_unstorable, require
+from singleview.web.auth import form_of, require
 from singleview.web.enquiries import CannotAskError, EnquiryPage, EnquiryRequest
 from singleview.web.enquiry_form import CONSENT_ANSWERS, FIELDS, parse_enquiry_form, purposes
 from singleview.web.pages import Pages
@@ -26,9 +26,7 @@ def status_text(page: EnquiryPage) -> str:
 def practitioner_router(pages: Pages) -> APIRouter:
     """The practitioner's routes."""
     node = pages.node
-    router = APIRouter(
-        prefix="/enquiries", include_in_schema=False, dependencies=[Depends(refuse_unstorable)]
-    )
+    router = APIRouter(prefix="/enquiries", include_in_schema=False)
 
     def form_page(
         request: Request, signed: SignedIn, values: dict[str, str], errors: dict[str, str]

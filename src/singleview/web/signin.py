@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from singleview.web.accounts import authenticate, end_session, start_session
@@ -14,7 +14,6 @@ from singleview.web.auth import (
     SIGN_IN_CSRF_COOKIE,
     CsrfError,
     form_of,
-    refuse_unstorable,
     safe_next,
     set_cookie,
     signed_in,
@@ -25,7 +24,7 @@ from singleview.web.pages import HOME, Pages
 def signin_router(pages: Pages) -> APIRouter:
     """The sign-in, sign-out and home routes."""
     node = pages.node
-    router = APIRouter(include_in_schema=False, dependencies=[Depends(refuse_unstorable)])
+    router = APIRouter(include_in_schema=False)
 
     @router.get("/")
     def home(request: Request) -> Response:
