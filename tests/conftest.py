@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,21 +28,28 @@ def postgres_admin_url() -> str:
     return url
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, dropped after the test."""
+@contextmanager
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database (a copy of ``template`` if given), dropped afterwards."""
     admin_url = postgres_admin_url()
     name = f"test_{uuid.uuid4().hex[:12]}"
+    copying = f' TEMPLATE "{template}"' if template else ""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        conn.execute(text(f'CREATE DATABASE "{name}"{copying}'))
     try:
-        yield url
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped after the test."""
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

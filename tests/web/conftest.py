@@ -13,9 +13,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
 from singleview.db import create_engine, migrate, session_factory
 from singleview.web import WebNode, add_user, mount
+from tests.conftest import postgres_database
 
 PASSWORD = "correct horse battery"
 NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
@@ -63,13 +65,30 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def node(seeded_sqlite: Path, tmp_path: Path) -> WebNode:
-    """A node on its own copy of the seeded database. The page tests run on SQLite only; the
-    account storage they rely on is tested on both backends in ``test_accounts``."""
-    copy = tmp_path / "node.db"
-    shutil.copyfile(seeded_sqlite, copy)
-    return make_node(f"sqlite:///{copy}")
+@pytest.fixture(scope="session")
+def seeded_postgres() -> Iterator[str]:
+    """A migrated PostgreSQL database with the three accounts, made once and used only as a
+    template: ``CREATE DATABASE ... TEMPLATE`` copies it for each test."""
+    with postgres_database() as url:
+        migrate(url)
+        seed = make_node(url)
+        add_people(seed)
+        seed.engine.dispose()
+        yield make_url(url).database or ""
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def node(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WebNode]:
+    """A node on its own copy of the seeded database, on each backend in turn."""
+    if request.param == "sqlite":
+        copy = tmp_path / "node.db"
+        shutil.copyfile(request.getfixturevalue("seeded_sqlite"), copy)
+        yield make_node(f"sqlite:///{copy}")
+        return
+    with postgres_database(template=request.getfixturevalue("seeded_postgres")) as url:
+        web_node = make_node(url)
+        yield web_node
+        web_node.engine.dispose()
 
 
 @pytest.fixture

@@ -9,23 +9,29 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import signal
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
+import yaml
 
 from singleview.db import create_engine, session_factory
 from singleview.exchange.network import (
     Network,
     build_network,
+    load_records,
     serve_command,
     stop_nodes,
     wait_until_up,
 )
 from singleview.web import demo_accounts
 from tests.exchange import world
+from tests.web.conftest import page_text, sign_in
 
 PASSWORD = "demo password for tests"
 ORGANISATIONS = ("council-csc", "police", "nhs-trust", "academy-trust", "youth-justice")
@@ -60,14 +66,24 @@ class LiveNetwork:
         process.wait(timeout=15)
 
 
-def build(folder: Path) -> Network:
-    """The network on disk, with the demo accounts on every node."""
+def build(folder: Path, on_postgres: Mapping[str, str] | None = None) -> Network:
+    """The network on disk, with the demo accounts on every node. A node named in
+    ``on_postgres`` keeps its records, accounts and logs in that PostgreSQL database instead
+    of its SQLite file."""
     ports = dict(zip(ORGANISATIONS, free_ports(len(ORGANISATIONS)), strict=True))
-    network = build_network(
-        folder, world.specs(ports), world.records(), deadline=3.0, review_poll_seconds=0.5
-    )
-    for organisation_id in network.configs:
-        engine = create_engine(f"sqlite:///{folder / organisation_id / 'node.db'}")
+    specs = world.specs(ports)
+    network = build_network(folder, specs, world.records(), deadline=3.0, review_poll_seconds=0.5)
+    for spec in specs:
+        organisation_id = spec.organisation_id
+        database_url = f"sqlite:///{folder / organisation_id / 'node.db'}"
+        if organisation_id in (on_postgres or {}):
+            database_url = (on_postgres or {})[organisation_id]
+            config = network.configs[organisation_id]
+            data = yaml.safe_load(config.read_text())
+            data["database_url"] = database_url
+            config.write_text(yaml.safe_dump(data))
+            load_records(database_url, world.records()[organisation_id], spec.contact)
+        engine = create_engine(database_url)
         demo_accounts(session_factory(engine), dt.datetime.now(dt.UTC), password=PASSWORD)
         engine.dispose()
     return network
@@ -75,18 +91,21 @@ def build(folder: Path) -> Network:
 
 @contextlib.contextmanager
 def running(
-    network: Network, timeout: float = 120.0, env: dict[str, str] | None = None
+    network: Network,
+    timeout: float = 120.0,
+    env: dict[str, str] | None = None,
+    workers: Mapping[str, int] | None = None,
 ) -> Iterator[LiveNetwork]:
-    """Start every node as its own process (with ``env`` added to this one's environment);
-    stop them (and only them) afterwards."""
+    """Start every node as its own process (with ``env`` added to this one's environment, and
+    the uvicorn ``workers`` asked for, one by default); stop them (and only them) afterwards."""
     processes: list[subprocess.Popen[bytes]] = []
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     try:
-        for config in network.configs.values():
+        for organisation_id, config in network.configs.items():
             log = (config.parent / "node.log").open("wb")
             processes.append(
                 subprocess.Popen(
-                    serve_command(config),
+                    serve_command(config, workers=(workers or {}).get(organisation_id, 1)),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     env=env,
@@ -98,3 +117,31 @@ def running(
         )
     finally:
         stop_nodes(processes)
+
+
+def signed_in(base: str, username: str) -> tuple[httpx.Client, str]:
+    """An HTTP client signed in to the node at ``base``, and its CSRF token."""
+    client = httpx.Client(base_url=base, timeout=30.0)
+    return client, sign_in(client, username, PASSWORD)
+
+
+def ask(client: httpx.Client, token: str) -> str:
+    """A practitioner sends one early-help enquiry from the form; returns its id."""
+    response = client.post(
+        "/enquiries/new",
+        data={
+            "csrf_token": token,
+            "given_names": "Jane",
+            "family_name": "Smith",
+            "dob-day": "1",
+            "dob-month": "5",
+            "dob-year": "2015",
+            "purpose": "early-help",
+            "consent": "given",
+            "case_reference": "EH-2026-7",
+        },
+    )
+    assert response.status_code == 303, page_text(response.text)
+    found = re.fullmatch(r"/enquiries/([^/]+)", response.headers["location"])
+    assert found, response.headers["location"]
+    return found.group(1)

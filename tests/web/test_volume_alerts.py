@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.web import browsing
-from tests.web.conftest import page_text, sign_in
-from tests.web.live import PASSWORD, LiveNetwork, build, running
+from tests.web.conftest import page_text
+from tests.web.live import LiveNetwork, ask, build, running, signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -35,34 +35,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNetwork]:
     network = build(tmp_path_factory.mktemp("volume-network"))
     with running(network, env={"SINGLEVIEW_VOLUME_ALERT_FLOOR": str(FLOOR)}) as started:
         yield started
-
-
-def signed_in(base: str, username: str) -> tuple[httpx.Client, str]:
-    """An HTTP client signed in to the node at ``base``, and its CSRF token."""
-    client = httpx.Client(base_url=base, timeout=30.0)
-    return client, sign_in(client, username, PASSWORD)
-
-
-def ask(client: httpx.Client, token: str) -> str:
-    """A practitioner sends one early-help enquiry from the form; returns its id."""
-    response = client.post(
-        "/enquiries/new",
-        data={
-            "csrf_token": token,
-            "given_names": "Jane",
-            "family_name": "Smith",
-            "dob-day": "1",
-            "dob-month": "5",
-            "dob-year": "2015",
-            "purpose": "early-help",
-            "consent": "given",
-            "case_reference": "EH-2026-7",
-        },
-    )
-    assert response.status_code == 303, page_text(response.text)
-    found = re.fullmatch(r"/enquiries/([^/]+)", response.headers["location"])
-    assert found, response.headers["location"]
-    return found.group(1)
 
 
 def police_has_answered(client: httpx.Client, enquiry_id: str) -> None:
