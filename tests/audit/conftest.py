@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
+from sqlalchemy import Select
+from sqlalchemy.engine import Engine
 
 from singleview.audit import (
     AuditEntry,
@@ -21,7 +24,7 @@ from singleview.audit import (
     TreeHeadSigner,
 )
 from singleview.audit.http import audit_router
-from singleview.db import create_engine
+from singleview.db import create_engine, migrate
 from tests.serving import served
 
 LOG_ID = "org-la-children"
@@ -77,3 +80,21 @@ def served_log(audit_log: AuditLog) -> Iterator[str]:
     app.include_router(audit_router(audit_log))
     with served(app, "audit test server") as base:
         yield base
+
+
+def query_plan(engine: Engine, query: Select[Any]) -> str:
+    """SQLite's plan for ``query``, its steps joined by " / "."""
+    with engine.connect() as conn:
+        compiled = query.compile(engine, compile_kwargs={"render_postcompile": True})
+        parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
+        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", parameters)
+        return " / ".join(str(row[3]) for row in rows)
+
+
+@pytest.fixture
+def small_sqlite_log(sqlite_url: str, signer: TreeHeadSigner) -> Engine:
+    """A SQLite log of three entries, whose query plans the tests read."""
+    migrate(sqlite_url)
+    engine = create_engine(sqlite_url)
+    AuditLog(engine, LOG_ID, signer).extend([make_entry(n) for n in range(3)])
+    return engine

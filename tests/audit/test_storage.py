@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     load_pem_private_key,
 )
-from sqlalchemy import Select, inspect
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 from singleview import db
@@ -32,7 +32,7 @@ from singleview.audit import (
 from singleview.audit.storage import entries_query
 from singleview.audit.verify import verify_log
 from singleview.db import Base, create_engine, migrate
-from tests.audit.conftest import LOG_ID, make_entry
+from tests.audit.conftest import LOG_ID, make_entry, query_plan
 
 
 def test_migrated_schema_matches_the_models(database_url: str) -> None:
@@ -134,47 +134,32 @@ def test_a_search_can_keep_to_some_kinds_of_entry(audit_log: AuditLog) -> None:
     assert audit_log.entries_where(since=since, kinds=()) == []
 
 
-def _plan(engine: Engine, query: Select[str]) -> str:
-    with engine.connect() as conn:
-        compiled = query.compile(engine, compile_kwargs={"render_postcompile": True})
-        parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
-        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", parameters)
-        return " / ".join(str(row[3]) for row in rows)
-
-
-@pytest.fixture
-def small_sqlite_log(sqlite_url: str, signer: TreeHeadSigner) -> Engine:
-    """A SQLite log of three entries, whose query plans the tests read."""
-    migrate(sqlite_url)
-    engine = create_engine(sqlite_url)
-    AuditLog(engine, LOG_ID, signer).extend([make_entry(n) for n in range(3)])
-    return engine
-
-
 def test_a_search_by_time_alone_reads_the_time_index_not_the_whole_log(
     small_sqlite_log: Engine,
 ) -> None:
     engine = small_sqlite_log
     since = dt.datetime.now(dt.UTC)
-    by_time = _plan(engine, entries_query(since=since))
+    by_time = query_plan(engine, entries_query(since=since))
     assert by_time == "SEARCH audit_entry USING INDEX ix_audit_entry_logged_at (logged_at>?)"
     # Kept to some kinds (the alerts page's search), still only the entries since then.
-    of_kinds = _plan(engine, entries_query(since=since, kinds=("answer-sent",)))
+    of_kinds = query_plan(engine, entries_query(since=since, kinds=("answer-sent",)))
     assert of_kinds == by_time
     # Narrowed some other way, or to the newest few, the query is left to the planner.
-    narrowed = _plan(engine, entries_query(since=since, subject="rec-1"))
+    narrowed = query_plan(engine, entries_query(since=since, subject="rec-1"))
     assert "ix_audit_entry_subject_record_id" in narrowed
-    assert "ix_audit_entry_logged_at" not in _plan(engine, entries_query(since=since, newest=5))
+    assert "ix_audit_entry_logged_at" not in query_plan(
+        engine, entries_query(since=since, newest=5)
+    )
 
 
 def test_a_kind_alone_is_read_from_its_own_index_and_never_with_a_reference(
     small_sqlite_log: Engine,
 ) -> None:
     engine = small_sqlite_log
-    newest_of_a_kind = _plan(engine, entries_query(kinds=("review-decided",), newest=100))
+    newest_of_a_kind = query_plan(engine, entries_query(kinds=("review-decided",), newest=100))
     assert "ix_audit_entry_kind_index" in newest_of_a_kind
     # With a reference too, the reference's own indexes find it, however common the kind.
-    with_a_reference = _plan(
+    with_a_reference = query_plan(
         engine, entries_query(kinds=("answer-sent",), mentioning="req-1", newest=100)
     )
     assert "ix_audit_entry_kind_index" not in with_a_reference

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from singleview.audit import AuditEntry, LoggedEntry
+from singleview.audit.counts import PractitionerCount as Count
 from singleview.web.charts import Chart, Series, bar_chart_svg
 from singleview.web.insights import answer_times, insight_charts, unusual_volumes
 
@@ -88,32 +89,28 @@ def test_charts_count_by_purpose_partner_outcome_and_time() -> None:
     }
 
 
-def test_one_organisation_far_above_its_peers_raises_an_alert() -> None:
-    entries = [
-        logged(
-            i, "enquiry-received", requester="council", practitioner=f"sw-{i % 3}", request=f"c{i}"
+def spread(requester: str, recent: int, earlier: int = 0, practitioners: int = 3) -> list[Count]:
+    """``requester``'s exchanges shared evenly (as far as they go) among its practitioners."""
+    return [
+        Count(
+            requester,
+            f"{requester}-{p}",
+            recent // practitioners + (p < recent % practitioners),
+            earlier // practitioners + (p < earlier % practitioners),
         )
-        for i in range(30)
+        for p in range(practitioners)
     ]
-    entries += [
-        logged(100 + i, "enquiry-received", requester="school", request=f"s{i}") for i in range(2)
-    ]
-    entries += [
-        logged(200 + i, "enquiry-received", requester="police-b", request=f"p{i}") for i in range(3)
-    ]
-    alerts = unusual_volumes(entries, NOW + dt.timedelta(minutes=1))
+
+
+def test_one_organisation_far_above_its_peers_raises_an_alert() -> None:
+    counts = spread("council", 30) + spread("school", 2, practitioners=1)
+    alerts = unusual_volumes(counts + spread("police-b", 3, practitioners=1))
     assert [(a.kind, a.who, a.count) for a in alerts] == [("organisation", "council", 30)]
 
 
 def test_a_busy_day_for_everyone_raises_nothing() -> None:
-    entries = [
-        logged(
-            i, "enquiry-received", requester=org, practitioner=f"{org}-{i % 5}", request=f"{org}{i}"
-        )
-        for org in ("a", "b", "c")
-        for i in range(20)
-    ]
-    assert unusual_volumes(entries, NOW + dt.timedelta(minutes=1)) == []
+    counts = [c for org in ("a", "b", "c") for c in spread(org, 20, practitioners=5)]
+    assert unusual_volumes(counts) == []
 
 
 def test_chart_is_an_image_with_a_title_and_a_bar_per_value() -> None:
@@ -135,34 +132,15 @@ def test_a_held_enquiry_counts_once_with_its_final_outcome() -> None:
     assert answer_times(entries) == [30_000.0]
 
 
-def daily(
-    requester: str, per_day: int, days_back: range, practitioners: int = 3
-) -> list[LoggedEntry]:
-    """``per_day`` enquiries from ``requester`` on each of the days ``days_back`` before NOW."""
-    return [
-        logged(
-            1000 * back + i,
-            "enquiry-received",
-            requester=requester,
-            practitioner=f"{requester}-{i % practitioners}",
-            request=f"{requester}-{back}-{i}",
-            at=NOW - dt.timedelta(days=back, minutes=1),
-        )
-        for back in days_back
-        for i in range(per_day)
-    ]
-
-
 def test_a_requester_that_always_asks_a_lot_is_not_flagged_every_day() -> None:
     """Thirty a day from the council is its usual, even beside a school asking twice."""
-    entries = daily("council", 30, range(15)) + daily("school", 2, range(1))
-    assert unusual_volumes(entries, NOW) == []
+    counts = spread("council", 30, earlier=14 * 30) + spread("school", 2)
+    assert unusual_volumes(counts) == []
 
 
 def test_a_requester_asking_far_more_than_its_own_usual_is_flagged() -> None:
-    entries = daily("council", 5, range(1, 15)) + daily("council", 30, range(1))
-    entries += daily("school", 2, range(1)) + daily("police-b", 3, range(1))
-    alerts = unusual_volumes(entries, NOW)
+    counts = spread("council", 30, earlier=14 * 5) + spread("school", 2)
+    alerts = unusual_volumes(counts + spread("police-b", 3))
     assert [(a.kind, a.who, a.organisation, a.count) for a in alerts] == [
         ("organisation", "council", "council", 30),
         ("practitioner", "council-0", "council", 10),
@@ -171,3 +149,12 @@ def test_a_requester_asking_far_more_than_its_own_usual_is_flagged() -> None:
     ]
     assert alerts[0].own_usual == 5.0
     assert alerts[0].usual == 2.5
+
+
+def test_a_practitioner_with_nothing_in_the_window_is_nobody_s_peer() -> None:
+    """Only requesters who asked in the window are compared: forty quiet practitioners would
+    otherwise pull the peers' median to nought."""
+    counts = spread("council", 12, practitioners=1) + spread("school", 5, practitioners=1)
+    counts += [Count("school", f"quiet-{n}", 0, 3) for n in range(40)]
+    alerts = unusual_volumes(counts)
+    assert [(a.kind, a.who) for a in alerts] == []

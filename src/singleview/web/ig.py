@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from singleview.audit import EntryNotFoundError, LogEmptyError, LoggedEntry, ReceiptError
 from singleview.audit import verify_receipt as check_receipt
+from singleview.audit.counts import exchanges_per_practitioner
 from singleview.audit.storage import Narrowing
 from singleview.audit.verify import verify_log
 from singleview.governance import (
@@ -289,10 +290,16 @@ def ig_router(pages: Pages) -> APIRouter:
         signed = require(node, request, "ig-officer")
         now = node.clock()
         refusals = list_refusals(node.engine, since=now - ALERT_WINDOW, limit=200)
+        # Only what we answered counts, and a requester's own entries are most of its log.
+        counts = exchanges_per_practitioner(
+            node.engine,
+            since=now - VOLUME_WINDOW - VOLUME_BASELINE,
+            split_at=now - VOLUME_WINDOW,
+            until=now,
+            kinds=RESPONDER_KINDS,
+        )
         volumes = unusual_volumes(
-            # Only what we answered counts, and a requester's own entries are most of its log.
-            entries(since=now - VOLUME_WINDOW - VOLUME_BASELINE, kinds=RESPONDER_KINDS),
-            now,
+            counts,
             window=VOLUME_WINDOW,
             baseline=VOLUME_BASELINE,
             floor=node.volume_alert_floor,

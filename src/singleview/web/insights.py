@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from singleview.audit import LoggedEntry
+from singleview.audit.counts import PractitionerCount
 from singleview.web.charts import Chart, Series
 
 #: Answer-time bands, in milliseconds, for the answer time chart.
@@ -142,8 +143,7 @@ class VolumeAlert:
 
 
 def unusual_volumes(
-    entries: Iterable[LoggedEntry],
-    now: dt.datetime,
+    counts: Iterable[PractitionerCount],
     *,
     window: dt.timedelta = dt.timedelta(hours=24),
     floor: int = 10,
@@ -153,34 +153,33 @@ def unusual_volumes(
     """Requesters with at least ``floor`` enquiries to us in ``window`` (one per exchange) that
     are ``factor`` times both their own usual and their peers' median.
 
-    Their own usual is their average per window over ``baseline`` before it, so an organisation
+    ``counts`` are each practitioner's exchanges in the window (``recent``) and in the
+    ``baseline`` before it (``earlier``), as ``exchanges_per_practitioner`` counts them in the
+    log. Their own usual is their average per window over ``baseline``, so an organisation
     that always asks a lot is not flagged every day; their peers' median, so one busy day across
     the board raises nothing. A requester new to us has an own usual of nought.
     """
-    start = now - window
-    since = start - baseline
     recent: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     before: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    for items in exchanges(e for e in entries if e.entry.kind in RESPONDER_KINDS).values():
-        e = items[0].entry
-        if start <= e.occurred_at <= now:
-            period = recent
-        elif since <= e.occurred_at < start:
-            period = before
-        else:
-            continue
-        period["organisation"][(e.requester_org_id, e.requester_org_id)] += 1
+    for count in counts:
+        organisation = count.requester_org_id
         # Practitioner ids are only unique within their organisation.
-        period["practitioner"][(e.practitioner.id, e.requester_org_id)] += 1
+        for kind, who in (
+            ("organisation", (organisation, organisation)),
+            ("practitioner", (count.practitioner_id, organisation)),
+        ):
+            if count.recent:
+                recent[kind][who] += count.recent
+            before[kind][who] += count.earlier
     windows_in_baseline = baseline / window
     alerts: list[VolumeAlert] = []
     for kind in ("organisation", "practitioner"):
-        counts = recent[kind]
-        for who, count in counts.most_common():
+        counted = recent[kind]
+        for who, number in counted.most_common():
             # Compared with the others' median; a lone requester only with the floor.
-            peers = [c for w, c in counts.items() if w != who]
+            peers = [c for w, c in counted.items() if w != who]
             usual = float(statistics.median(peers)) if peers else 0.0
             own_usual = before[kind][who] / windows_in_baseline
-            if count >= floor and count >= factor * usual and count >= factor * own_usual:
-                alerts.append(VolumeAlert(kind, who[0], who[1], count, usual, own_usual))
+            if number >= floor and number >= factor * usual and number >= factor * own_usual:
+                alerts.append(VolumeAlert(kind, who[0], who[1], number, usual, own_usual))
     return alerts
