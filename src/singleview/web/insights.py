@@ -1,7 +1,8 @@
 """Counting the audit log into the insights page's charts, and spotting unusual volumes.
 
-Both read only the audit log's entries (``AuditLog.entries_where``), so they show what was
-logged, not what anyone says happened.
+Both read only the audit log, so they show what was logged, not what anyone says happened:
+the charts its entries (``AuditLog.entries_where``), the alerts the exchanges the database
+counted in it (``audit.counts``).
 """
 
 from __future__ import annotations
