@@ -4,6 +4,7 @@ import multiprocessing
 import threading
 from typing import Any
 
+import pytest
 from sqlalchemy import inspect, text
 
 from singleview.db import create_engine, migrate, writer_turn
@@ -14,6 +15,21 @@ def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        # NORMAL (1) unless the URL asks for FULL.
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1
+    engine.dispose()
+
+
+def test_a_sqlite_url_can_ask_for_every_commit_to_be_synced(sqlite_url: str) -> None:
+    migrate(sqlite_url + "?synchronous=full")
+    engine = create_engine(sqlite_url + "?synchronous=FULL")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
+        # The option is ours, not the driver's: the file is the same database.
+        assert "alembic_version" in inspect(conn).get_table_names()
+    engine.dispose()
+    with pytest.raises(ValueError, match=r"\?synchronous= must be one of normal, full, not 'off'"):
+        create_engine(sqlite_url + "?synchronous=off")
 
 
 def test_migrations_are_repeatable(database_url: str) -> None:

@@ -51,12 +51,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, autocheckpoint: bool) -> None:
+#: ``?synchronous=`` on a SQLite database URL: how far a commit is durable before it returns.
+SQLITE_SYNCHRONOUS = ("normal", "full")
+
+
+def _sqlite_pragmas(
+    dbapi_connection: Any, _record: Any, *, autocheckpoint: bool, synchronous: str
+) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets readers run while one writer appends; NORMAL sync is durable across process
-    # crashes in WAL mode, which is what the audit log's "acknowledged means kept" needs.
+    # WAL lets readers run while one writer appends. NORMAL keeps every commit across a crash of
+    # the process, but a power cut or an operating-system crash may lose the last few; FULL
+    # syncs the log at every commit, at a cost under load (docs/running-a-node.md).
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     if not autocheckpoint:
@@ -64,18 +71,36 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, autocheckpoint: bool
     cursor.close()
 
 
+def sqlite_synchronous(url: str) -> str:
+    """The ``?synchronous=`` a SQLite database URL asks for ("normal" when it names none, and
+    for other databases); ValueError naming the option when it is not one we know."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or "synchronous" not in parsed.query:
+        return "normal"
+    given = parsed.query["synchronous"]
+    if isinstance(given, str) and given.lower() in SQLITE_SYNCHRONOUS:
+        return given.lower()
+    raise ValueError(f"?synchronous= must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {given!r}")
+
+
 def create_engine(url: str, *, wal_autocheckpoint: bool = True, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the project's SQLite pragmas applied where relevant.
 
     ``wal_autocheckpoint=False`` stops SQLite checkpointing inside commits; whoever asks for
-    that runs a :class:`singleview.wal.WalCheckpointer` instead (a serving node does).
+    that runs a :class:`singleview.wal.WalCheckpointer` instead (a serving node does). A SQLite
+    URL may end in ``?synchronous=full`` (or ``normal``, the default).
     """
     parsed = make_url(url)
     if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    synchronous = sqlite_synchronous(url)
+    if parsed.get_backend_name() == "sqlite":
+        url = parsed.difference_update_query(["synchronous"]).render_as_string(hide_password=False)
     engine = sa_create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        pragmas = functools.partial(_sqlite_pragmas, autocheckpoint=wal_autocheckpoint)
+        pragmas = functools.partial(
+            _sqlite_pragmas, autocheckpoint=wal_autocheckpoint, synchronous=synchronous
+        )
         event.listen(engine, "connect", pragmas)
     return engine
 

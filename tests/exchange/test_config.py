@@ -87,3 +87,13 @@ def test_enquiry_threads_must_be_at_least_one(tmp_path: Path) -> None:
     path.write_text(GOOD + "enquiry_threads: 0\n")
     with pytest.raises(NodeConfigError, match="enquiry_threads"):
         load_config(path)
+
+
+def test_a_sqlite_durability_option_is_kept_and_a_wrong_one_named(tmp_path: Path) -> None:
+    path = tmp_path / "node.yaml"
+    lines = [line for line in GOOD.splitlines() if not line.startswith("database_url")]
+    path.write_text("\n".join([*lines, "database_url: sqlite:///node.db?synchronous=full"]) + "\n")
+    assert load_config(path).database_url == f"sqlite:///{tmp_path / 'node.db'}?synchronous=full"
+    path.write_text("\n".join([*lines, "database_url: sqlite:///node.db?synchronous=off"]) + "\n")
+    with pytest.raises(NodeConfigError, match=r"database_url.*synchronous= must be one of"):
+        load_config(path)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from singleview.db import sqlite_synchronous
 from singleview.governance.models import LocalRules, Suppression
 from singleview.standards.organisation import REGISTER_ID_PATTERN
 from singleview.standards.vocabulary import load_vocabulary
@@ -70,6 +71,12 @@ class NodeConfig(BaseModel):
     api_token_sha256: tuple[str, ...] = ()
     #: A file of at least 32 random bytes that keys the audit log's subject references.
     audit_subject_secret: Path | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_sqlite_options(cls, url: str) -> str:
+        sqlite_synchronous(url)
+        return url
 
     @field_validator("public_base_url")
     @classmethod
