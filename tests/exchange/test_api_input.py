@@ -57,3 +57,24 @@ def test_a_request_that_cannot_be_asked_is_a_422_naming_the_field(
         assert field in detail
     else:  # FastAPI's own shape, the field named as it was sent
         assert ["body", field] in [problem["loc"][:2] for problem in detail]
+
+
+@pytest.mark.parametrize(
+    ("path", "where"),
+    [
+        ("/api/enquiries?practitioner=sw%001", ["query", "practitioner"]),
+        ("/api/enquiries?practitioner=" + "p" * 201, ["query", "practitioner"]),
+        ("/api/enquiries/enq%00", ["path", "enquiry_id"]),
+    ],
+    ids=["NUL in a practitioner", "practitioner too long", "NUL in an enquiry id"],
+)
+def test_a_lookup_the_database_cannot_make_is_a_422_naming_the_parameter(
+    responders: dict[str, Responder], path: str, where: list[str]
+) -> None:
+    # PostgreSQL cannot look up a NUL: these were 500s there (SQLite simply found nothing).
+    council = responders["council-csc"]
+    answer = council.client.get(
+        path, headers={"Authorization": f"Bearer {council.network.api_token}"}
+    )
+    assert answer.status_code == 422, answer.text
+    assert where in [problem["loc"] for problem in answer.json()["detail"]]

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
@@ -40,6 +41,7 @@ from singleview.exchange.requester import (
 from singleview.exchange.responder import Prepared, Reply, answer_held, prepare_answer
 from singleview.group_commit import GroupCommit
 from singleview.settings import get_settings
+from singleview.standards.enquiry import NO_CONTROL_CHARACTERS, REFERENCE_MAX_LENGTH
 from singleview.standards.fhir import operation_outcome, parse_enquiry, to_json
 from singleview.standards.issues import InvalidInput
 from singleview.trust.signing import VerifiedRequest, ensure_requester_matches
@@ -47,6 +49,14 @@ from singleview.trust.verification import RequestVerifier
 from singleview.web.exchange_link import mount_on_node
 
 FHIR_JSON = "application/fhir+json"
+# The API's parameters, held to what the database can look up (PostgreSQL cannot look up a NUL,
+# and answered 500): anything else is a 422 naming the parameter.
+EnquiryId = Annotated[
+    str, PathParameter(max_length=REFERENCE_MAX_LENGTH, pattern=NO_CONTROL_CHARACTERS)
+]
+PractitionerId = Annotated[
+    str, Query(min_length=1, max_length=REFERENCE_MAX_LENGTH, pattern=NO_CONTROL_CHARACTERS)
+]
 
 
 def _fhir(content: dict[str, Any], status: int = 200) -> JSONResponse:
@@ -254,7 +264,7 @@ def create_app(
         )
 
     @app.get("/api/enquiries/{enquiry_id}", tags=["api"], dependencies=[Depends(api_caller)])
-    def enquiry(enquiry_id: str) -> JSONResponse:
+    def enquiry(enquiry_id: EnquiryId) -> JSONResponse:
         """The single view so far: each partner's state, answers, and who to call first."""
         view = get_enquiry(node, enquiry_id)
         if view is None:
@@ -262,7 +272,7 @@ def create_app(
         return JSONResponse(view.model_dump(mode="json", by_alias=True))
 
     @app.get("/api/enquiries", tags=["api"], dependencies=[Depends(api_caller)])
-    def enquiries(practitioner: Annotated[str, Query(min_length=1)]) -> JSONResponse:
+    def enquiries(practitioner: PractitionerId) -> JSONResponse:
         """A practitioner's enquiries, newest first."""
         found = list_enquiries(node, practitioner)
         return JSONResponse([s.model_dump(mode="json", by_alias=True) for s in found])

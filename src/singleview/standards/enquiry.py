@@ -34,6 +34,10 @@ def has_control_characters(text: str) -> bool:
     return any(ord(c) < 32 or c == "\x7f" for c in text)
 
 
+#: ``has_control_characters``'s rule as a pattern, for parameters an OpenAPI schema describes.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
+
+
 def _no_control_characters(text: str) -> str:
     if has_control_characters(text):
         raise ValueError("must not contain control characters (such as NUL or a line break)")
