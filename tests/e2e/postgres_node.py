@@ -9,18 +9,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from singleview.exchange.network import (
     Network,
     build_network,
-    load_records,
     serve_command,
     wait_until_up,
 )
 from singleview.trust.keys import SigningKey, load_signing_key
 from tests.e2e.conftest import _free_port
 from tests.exchange import world
+from tests.postgres_nodes import move_to_postgres
 
 
 @dataclass(frozen=True)
@@ -38,11 +36,14 @@ def police_on_postgres(tmp_path: Path, postgres_url: str, workers: int) -> Itera
     ports = {org: _free_port() for org in world.records()}
     specs = [s for s in world.specs(ports) if s.organisation_id in ("council-csc", "police")]
     network = build_network(tmp_path, specs, {"police": world.records()["police"]})
+    move_to_postgres(
+        network,
+        "police",
+        postgres_url,
+        world.records()["police"],
+        world.contact("Northmoor Police"),
+    )
     config = network.configs["police"]
-    data = yaml.safe_load(config.read_text())
-    data["database_url"] = postgres_url
-    config.write_text(yaml.safe_dump(data))
-    load_records(postgres_url, world.records()["police"], world.contact("Northmoor Police"))
     process = subprocess.Popen(serve_command(config, workers=workers))
     try:
         police_only = Network(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -20,7 +21,9 @@ from singleview.standards.enquiry import Enquiry
 from singleview.standards.fhir import enquiry_to_parameters, to_json
 from singleview.trust.keys import SigningKey, load_signing_key
 from singleview.trust.signing import SIGNATURE_HEADER, sign_request, verify_answer
+from tests.conftest import postgres_database
 from tests.exchange import world
+from tests.postgres_nodes import move_to_postgres
 
 PORTS = {
     "council-csc": 18101,
@@ -31,13 +34,26 @@ PORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def network(tmp_path_factory: pytest.TempPathFactory) -> Network:
-    """The five organisations of ``tests.exchange.world``, built on disk (not started)."""
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def network(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Network]:
+    """The five organisations of ``tests.exchange.world``, built on disk (not started): each
+    module's tests run once with every node on SQLite and once with every node on PostgreSQL."""
     folder = tmp_path_factory.mktemp("network")
-    return build_network(
-        folder, world.specs(PORTS), world.records(), deadline=2.0, review_poll_seconds=0.2
-    )
+    specs = world.specs(PORTS)
+    built = build_network(folder, specs, world.records(), deadline=2.0, review_poll_seconds=0.2)
+    if request.param == "sqlite":
+        yield built
+        return
+    with contextlib.ExitStack() as databases:
+        for spec in specs:
+            url = databases.enter_context(postgres_database())
+            people = world.records()[spec.organisation_id]
+            move_to_postgres(built, spec.organisation_id, url, people, spec.contact)
+        yield built
 
 
 @dataclass

@@ -18,19 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import yaml
 
 from singleview.db import create_engine, session_factory
 from singleview.exchange.network import (
     Network,
     build_network,
-    load_records,
     serve_command,
     stop_nodes,
     wait_until_up,
 )
 from singleview.web import demo_accounts
 from tests.exchange import world
+from tests.postgres_nodes import move_to_postgres
 from tests.web.conftest import page_text, sign_in
 
 PASSWORD = "demo password for tests"
@@ -78,11 +77,10 @@ def build(folder: Path, on_postgres: Mapping[str, str] | None = None) -> Network
         database_url = f"sqlite:///{folder / organisation_id / 'node.db'}"
         if organisation_id in (on_postgres or {}):
             database_url = (on_postgres or {})[organisation_id]
-            config = network.configs[organisation_id]
-            data = yaml.safe_load(config.read_text())
-            data["database_url"] = database_url
-            config.write_text(yaml.safe_dump(data))
-            load_records(database_url, world.records()[organisation_id], spec.contact)
+            move_to_postgres(
+                network, organisation_id, database_url, world.records()[organisation_id],
+                spec.contact,
+            )  # fmt: skip
         engine = create_engine(database_url)
         demo_accounts(session_factory(engine), dt.datetime.now(dt.UTC), password=PASSWORD)
         engine.dispose()
