@@ -8,6 +8,7 @@ own ``migrations/`` folder as a separate branch, so ``upgrade heads`` brings eve
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import functools
 import gc
@@ -49,6 +50,14 @@ class Base(DeclarativeBase):
     """Declarative base for every table of every capability."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A datetime read back from the database, in UTC. SQLite hands back naive datetimes;
+    everything the node stores was written in UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
 
 
 #: ``?synchronous=`` on a SQLite database URL: how far a commit is durable before it returns.

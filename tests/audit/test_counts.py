@@ -7,11 +7,19 @@ import time
 
 from sqlalchemy.engine import Engine
 
-from singleview.audit import AuditEntry, AuditLog, Practitioner
-from singleview.audit.counts import PractitionerCount, exchanges_per_practitioner, exchanges_query
-from tests.audit.conftest import PARTNER, make_entry, query_plan
+from singleview.audit import AuditEntry, AuditLog, DecisionRecord, Practitioner
+from singleview.audit.counts import (
+    ExchangeSummary,
+    PractitionerCount,
+    exchanges_per_practitioner,
+    exchanges_query,
+    exchanges_since,
+    exchanges_since_query,
+)
+from tests.audit.conftest import LOG_ID, PARTNER, make_entry, query_plan
 
 ANSWERED = ("enquiry-received", "answer-sent", "review-decided")
+S47 = make_entry(0).purpose
 
 
 def entry(n: int, kind: str = "answer-sent", **changes: object) -> AuditEntry:
@@ -84,3 +92,32 @@ def test_the_count_reads_the_time_index_not_the_whole_log(small_sqlite_log: Engi
     plan = query_plan(small_sqlite_log, query)
     # Not the kind's index, which holds every entry of that kind the node ever logged.
     assert "SEARCH audit_entry USING INDEX ix_audit_entry_logged_at" in plan, plan
+    # The insights' summaries: the entries since through the same index, then each exchange's
+    # last answer and final answer by their position.
+    summaries = query_plan(small_sqlite_log, exchanges_since_query(now))
+    assert "SEARCH audit_entry USING INDEX ix_audit_entry_logged_at" in summaries, summaries
+    assert summaries.count("USING INDEX sqlite_autoindex_audit_entry_1 (index=?)") == 2, summaries
+
+
+def test_an_exchange_is_summed_up_from_its_entries(audit_log: AuditLog) -> None:
+    audit_log.extend([entry(9)])  # logged before the time asked about
+    since = moment()
+    held = entry(0, purpose="early-help", decision=DecisionRecord(outcome="REVIEW"))
+    audit_log.extend(
+        [
+            entry(1, "enquiry-received"),
+            held,
+            entry(2, "enquiry-received"),  # never answered
+            entry(3, decision=None),  # answered at once, without a decision
+        ]
+    )
+    moment()
+    # The first enquiry answered; the held one decided by an officer, then answered.
+    audit_log.extend([entry(1), entry(0, "review-decided"), entry(0, purpose="early-help")])
+    began, answered = (audit_log.entry(index).logged_at for index in (1, 5))
+    assert exchanges_since(audit_log.engine, since) == [
+        ExchangeSummary(PARTNER, LOG_ID, S47, began, "PERMIT", answered),
+        ExchangeSummary(PARTNER, LOG_ID, "early-help", began, "PERMIT", answered),
+        ExchangeSummary(PARTNER, LOG_ID, S47, began, None, None),
+        ExchangeSummary(PARTNER, LOG_ID, S47, began, "no decision", None),
+    ]

@@ -29,6 +29,7 @@ from singleview.audit import (
     merkle,
     verify_receipt,
 )
+from singleview.audit.counts import exchanges_since
 from singleview.audit.storage import entries_query
 from singleview.audit.verify import verify_log
 from singleview.db import Base, create_engine, migrate
@@ -213,16 +214,19 @@ def test_the_migration_fills_the_new_columns_from_the_records_already_logged(
     database_url: str, audit_log: AuditLog, signing_key: Ed25519PrivateKey
 ) -> None:
     audit_log.extend([make_entry(n) for n in range(6)])
-    no_case = make_entry(6).model_copy(update={"case_reference": None})
+    no_case = make_entry(6).model_copy(update={"case_reference": None, "decision": None})
     audit_log.append(no_case)
     # Back to the schema before the columns, as a node logged under it, then up again.
     config = db._alembic_config(database_url)
     command.downgrade(config, "audit_0002")
     columns = {c["name"] for c in inspect(audit_log.engine).get_columns("audit_entry")}
-    assert "case_reference" not in columns
+    assert not {"case_reference", "purpose", "outcome"} & columns
     migrate(database_url)
     assert [e.index for e in audit_log.entries_where(mentioning="S47/4")] == [4]
     assert [e.index for e in audit_log.entries_where(mentioning="pc-6")] == [6]
+    exchanges = exchanges_since(audit_log.engine, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert [e.outcome for e in exchanges] == ["PERMIT"] * 6 + ["no decision"]
+    assert {e.purpose for e in exchanges} == {make_entry(0).purpose}
     report = verify_log(audit_log.engine, LOG_ID, {"node-key-1": signing_key.public_key()})
     assert report.ok, report.problems
 

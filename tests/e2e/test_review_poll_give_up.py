@@ -23,7 +23,7 @@ from sqlalchemy import text
 
 import singleview.exchange.storage as storage
 from singleview.audit import AuditLog
-from singleview.db import create_engine, session_factory
+from singleview.db import as_utc, create_engine, session_factory
 from singleview.exchange.network import (
     Network,
     build_network,
@@ -117,7 +117,7 @@ def _holder_row(nodes: TwoNodes, enquiry_id: str) -> storage.PartnerAnswerRow:
 
 def _failing_since(nodes: TwoNodes, enquiry_id: str) -> dt.datetime | None:
     since = _holder_row(nodes, enquiry_id).poll_failing_since
-    return None if since is None else storage.as_utc(since)
+    return None if since is None else as_utc(since)
 
 
 def test_polls_that_keep_failing_end_in_did_not_answer(two_nodes: TwoNodes) -> None:

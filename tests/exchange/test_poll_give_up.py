@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import singleview.exchange.storage as storage
-from singleview.db import create_engine, session_factory
+from singleview.db import as_utc, create_engine, session_factory
 from singleview.exchange.network import Network
 from singleview.exchange.node import Node, open_node_from_file
 from singleview.exchange.polling import after_failed_poll, gave_up_reason
@@ -139,7 +139,7 @@ def _police(node: Node, enquiry_id: str) -> tuple[str, str | None, dt.datetime |
     with node.sessions() as session:
         row = session.get(storage.PartnerAnswerRow, (enquiry_id, "police"))
         assert row is not None
-        since = None if row.poll_failing_since is None else storage.as_utc(row.poll_failing_since)
+        since = None if row.poll_failing_since is None else as_utc(row.poll_failing_since)
     return police.state, police.problem, since
 
 

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import singleview.exchange.storage as storage
-from singleview.db import Base, create_engine, session_factory
+from singleview.db import Base, as_utc, create_engine, session_factory
 from tests.exchange.rows import add_waiting_partner
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -46,7 +46,7 @@ def test_a_held_enquiry_and_a_poll_are_each_claimed_once(database_url: str) -> N
         due = storage.due_polls(session, NOW + dt.timedelta(seconds=1))
         assert [(r.enquiry_id, r.partner_id) for r in due] == [("e1", "police")]
         assert due[0].next_poll_at is not None
-        first_due = storage.as_utc(due[0].next_poll_at)
+        first_due = as_utc(due[0].next_poll_at)
     later = NOW + dt.timedelta(seconds=10)
     with sessions.begin() as session:
         assert storage.claim_poll(session, "e1", "police", first_due, later)

@@ -1,83 +1,52 @@
-"""Insights and alerts counted from audit entries; charts drawn with their numbers."""
+"""Insights and alerts from the exchanges the log holds; charts drawn with their numbers."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from singleview.audit import AuditEntry, LoggedEntry
+from singleview.audit.counts import ExchangeSummary
 from singleview.audit.counts import PractitionerCount as Count
 from singleview.web.charts import Chart, Series, bar_chart_svg
-from singleview.web.insights import answer_times, insight_charts, unusual_volumes
+from singleview.web.insights import insight_charts, unusual_volumes
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 
 
-def logged(
-    index: int,
-    kind: str,
-    *,
+def exchange(
     requester: str = "council",
-    responder: str = "police",
-    practitioner: str = "sw-1",
-    at: dt.datetime = NOW,
-    request: str = "r1",
+    *,
     purpose: str = "s47-enquiry",
+    began: dt.datetime = NOW,
     outcome: str | None = None,
-) -> LoggedEntry:
-    entry = {
-        "kind": kind,
-        "requestId": request,
-        "requesterOrgId": requester,
-        "responderOrgId": responder,
-        "practitioner": {"id": practitioner, "role": "social-worker"},
-        "purpose": purpose,
-        "occurredAt": at.isoformat(),
-    }
-    if outcome:
-        entry["decision"] = {"outcome": outcome}
-    return LoggedEntry(index=index, logged_at=at, entry=AuditEntry.model_validate(entry))
-
-
-def test_answer_time_pairs_an_enquiry_with_its_answer() -> None:
-    entries = [
-        logged(0, "enquiry-received", at=NOW),
-        logged(1, "answer-sent", at=NOW + dt.timedelta(milliseconds=250), outcome="PERMIT"),
-        logged(2, "enquiry-received", request="r2", at=NOW),  # never answered
-    ]
-    assert answer_times(entries) == [250.0]
+    took: dt.timedelta | None = None,
+) -> ExchangeSummary:
+    """One exchange with the police node, as ``exchanges_since`` reads it from the log."""
+    answered = began + took if took is not None else None
+    return ExchangeSummary(requester, "police", purpose, began, outcome, answered)
 
 
 def test_charts_count_by_purpose_partner_outcome_and_time() -> None:
-    entries = [
-        logged(0, "enquiry-received", requester="council", at=NOW),
-        logged(1, "answer-sent", requester="council", at=NOW, outcome="PERMIT"),
-        logged(
-            2,
-            "enquiry-received",
-            requester="school",
-            request="r2",
+    exchanges = [
+        exchange("council", outcome="PERMIT", took=dt.timedelta(milliseconds=40)),
+        exchange(
+            "school",
             purpose="early-help",
-            at=NOW - dt.timedelta(days=1),
-        ),
-        logged(
-            3,
-            "answer-sent",
-            requester="school",
-            request="r2",
+            began=NOW - dt.timedelta(days=1),
             outcome="DENY",
-            at=NOW - dt.timedelta(days=1) + dt.timedelta(seconds=3),
+            took=dt.timedelta(seconds=3),
         ),
-        logged(4, "enquiry-received", request="old", at=NOW - dt.timedelta(days=40)),
+        exchange("council", began=NOW - dt.timedelta(days=40)),  # before the charts' days
+        exchange("council", outcome="PERMIT"),  # answered at once: no time to chart
     ]
-    by_purpose, by_partner, outcome, times = insight_charts(entries, "police", NOW.date())
+    by_purpose, by_partner, outcome, times = insight_charts(exchanges, "police", NOW.date())
     assert {s.name: sum(s.values) for s in by_purpose.series} == {
-        "s47-enquiry": 1.0,
+        "s47-enquiry": 2.0,
         "early-help": 1.0,
     }
-    assert {s.name: sum(s.values) for s in by_partner.series} == {"council": 1.0, "school": 1.0}
+    assert {s.name: sum(s.values) for s in by_partner.series} == {"council": 2.0, "school": 1.0}
     assert {s.name: s.values for s in outcome.series} == {
         "DENY": (1.0, 0.0),
-        "PERMIT": (1.0, 0.0),
+        "PERMIT": (2.0, 0.0),
     }
     assert dict(zip(times.categories, times.series[0].values, strict=True)) == {
         "under 0.1 s": 1.0,
@@ -87,6 +56,15 @@ def test_charts_count_by_purpose_partner_outcome_and_time() -> None:
         "10 s to 1 min": 0.0,
         "over 1 min": 0.0,
     }
+
+
+def test_what_this_node_sent_is_charted_apart_from_what_it_was_asked() -> None:
+    sent = ExchangeSummary("police", "council", "s47-enquiry", NOW, "DENY", None)
+    _, by_partner, outcome, _ = insight_charts(
+        [sent, exchange(outcome="DENY")], "police", NOW.date()
+    )
+    assert {s.name: sum(s.values) for s in by_partner.series} == {"council": 2.0}
+    assert {s.name: s.values for s in outcome.series} == {"DENY": (1.0, 1.0)}
 
 
 def spread(requester: str, recent: int, earlier: int = 0, practitioners: int = 3) -> list[Count]:
@@ -119,17 +97,6 @@ def test_chart_is_an_image_with_a_title_and_a_bar_per_value() -> None:
     assert svg.startswith('<svg class="sv-chart" role="img" aria-labelledby="c-title"')
     assert '<title id="c-title">Enquiries &lt;by&gt; day</title>' in svg
     assert svg.count("<rect") == 2
-
-
-def test_a_held_enquiry_counts_once_with_its_final_outcome() -> None:
-    entries = [
-        logged(0, "answer-sent", at=NOW, outcome="REVIEW"),
-        logged(1, "answer-sent", at=NOW + dt.timedelta(seconds=30), outcome="PERMIT"),
-    ]
-    by_purpose, _, outcome, _ = insight_charts(entries, "police", NOW.date())
-    assert sum(by_purpose.series[0].values) == 1.0
-    assert {s.name: s.values for s in outcome.series} == {"PERMIT": (1.0, 0.0)}
-    assert answer_times(entries) == [30_000.0]
 
 
 def test_a_requester_that_always_asks_a_lot_is_not_flagged_every_day() -> None:

@@ -69,6 +69,10 @@ class AuditEntryRow(Base):
     # the practitioner's to rows already there; every record names one.
     case_reference: Mapped[str | None] = mapped_column(Text, index=True)
     practitioner_id: Mapped[str | None] = mapped_column(Text, index=True)
+    # For the insights page's counts; nullable because migration audit_0005 adds them to rows
+    # already there. Every record has a purpose; only entries with a decision have an outcome.
+    purpose: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditSubtreeRow(Base):
@@ -545,6 +549,8 @@ def derived_columns(entry: AuditEntry) -> dict[str, str | None]:
         "subject_enquiry_key": entry.subject.enquiry_key,
         "case_reference": entry.case_reference,
         "practitioner_id": entry.practitioner.id,
+        "purpose": entry.purpose,
+        "outcome": entry.decision.outcome if entry.decision is not None else None,
     }
 
 
@@ -567,6 +573,8 @@ _REPORT_COLUMNS = (
     AuditEntryRow.subject_enquiry_key,
     AuditEntryRow.case_reference,
     AuditEntryRow.practitioner_id,
+    AuditEntryRow.purpose,
+    AuditEntryRow.outcome,
 )
 _SIGNED_HEAD_COLUMNS = (
     AuditSignedHeadRow.log_id,

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from singleview.db import Base
+from singleview.db import Base, as_utc
 from singleview.exchange.single_view import PartnerState
 
 
@@ -89,11 +89,6 @@ class PartnerAnswerRow(Base):
     #: When the polls of a held review started failing (None while they succeed).
     poll_failing_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; everything here was written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def claim_held(session: Session, held_id: str) -> bool:

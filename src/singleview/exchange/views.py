@@ -13,6 +13,7 @@ from collections import Counter
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from singleview.db import as_utc
 from singleview.exchange import storage
 from singleview.exchange.single_view import STATE_WORDS, PartnerState
 from singleview.standards.answer import Answer, DecisionSummary
@@ -154,9 +155,9 @@ def enquiry_view(
     """The single view from the stored enquiry and its partners' answers."""
     partners = tuple(partner_view(row) for row in rows)
     enquiry = Enquiry.model_validate_json(sent.enquiry)
-    started = storage.as_utc(sent.started_at)
+    started = as_utc(sent.started_at)
     finished = all(p.state in FINAL_STATES for p in partners)
-    end = max(storage.as_utc(r.updated_at) for r in rows) if finished and rows else now
+    end = max(as_utc(r.updated_at) for r in rows) if finished and rows else now
     worth = [p for p in partners if p.state in (PartnerState.KNOWN, PartnerState.MAY_KNOW)]
     return EnquiryView(
         id=sent.id,

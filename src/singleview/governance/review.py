@@ -15,6 +15,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from singleview.db import as_utc
 from singleview.governance import storage
 from singleview.governance.models import Decision, Reason, decision_from_dict, decision_to_dict
 
@@ -57,9 +58,9 @@ def _item(row: storage.ReviewItemRow) -> ReviewItem:
         purpose=row.purpose,
         decision=decision_from_dict(json.loads(row.decision)),
         status=status,
-        created_at=storage.as_utc(row.created_at),
+        created_at=as_utc(row.created_at),
         decided_by=row.decided_by,
-        decided_at=None if row.decided_at is None else storage.as_utc(row.decided_at),
+        decided_at=None if row.decided_at is None else as_utc(row.decided_at),
         note=row.decision_note,
         final_decision=None
         if row.final_decision is None

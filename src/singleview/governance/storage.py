@@ -75,11 +75,6 @@ class ReviewItemRow(Base):
     final_decision: Mapped[str | None] = mapped_column(Text)
 
 
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; everything stored here was UTC."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def _version_from_row(row: PolicyVersionRow) -> PolicyVersion:
     version = policy_version(SharingPolicy.model_validate(json.loads(row.canonical)))
     if version.digest != row.digest:

@@ -18,16 +18,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from singleview.db import Base
+from singleview.db import Base, as_utc
 
 #: Copies of the register kept besides the newest, so an operator can see what changed.
 REGISTER_COPIES_KEPT = 5
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
 
 
 class SeenRequest(Base):
@@ -92,13 +86,13 @@ def _insert_ignoring_duplicates(session: Session, table: type[Base], **values: o
 def remember_request(session: Session, issuer: str, jti: str, expires_at: dt.datetime) -> bool:
     """Record ``jti`` from ``issuer`` as used; False when it was already used (a replay)."""
     return _insert_ignoring_duplicates(
-        session, SeenRequest, issuer=issuer, jti=jti, expires_at=_utc(expires_at)
+        session, SeenRequest, issuer=issuer, jti=jti, expires_at=as_utc(expires_at)
     )
 
 
 def forget_expired_requests(session: Session, now: dt.datetime) -> int:
     """Drop request ids whose tokens have expired (they would be refused as expired anyway)."""
-    result = session.execute(delete(SeenRequest).where(SeenRequest.expires_at < _utc(now)))
+    result = session.execute(delete(SeenRequest).where(SeenRequest.expires_at < as_utc(now)))
     assert isinstance(result, CursorResult)
     return result.rowcount
 
@@ -120,7 +114,7 @@ def record_refusal(session: Session, refusal: Refusal) -> None:
     """Append one refusal to the log."""
     session.add(
         RefusalRow(
-            occurred_at=_utc(refusal.occurred_at),
+            occurred_at=as_utc(refusal.occurred_at),
             reason=refusal.reason,
             status=refusal.status,
             # Whoever sends a refused request chooses these, so they are made fit to keep: an
@@ -152,12 +146,12 @@ def list_refusals(
     """The most recent refusals, newest first (optionally only those at or after ``since``)."""
     query = select(RefusalRow).order_by(RefusalRow.occurred_at.desc(), RefusalRow.id.desc())
     if since is not None:
-        query = query.where(RefusalRow.occurred_at >= _utc(since))
+        query = query.where(RefusalRow.occurred_at >= as_utc(since))
     with Session(engine) as session:
         rows = session.scalars(query.limit(limit)).all()
         return [
             Refusal(
-                occurred_at=_utc(row.occurred_at),
+                occurred_at=as_utc(row.occurred_at),
                 reason=row.reason,
                 status=row.status,
                 claimed_organisation=row.claimed_organisation,
@@ -185,9 +179,9 @@ def store_register_copy(
         RegisterCopyRow,
         serial=serial,
         authority=authority,
-        issued_at=_utc(issued_at),
-        valid_until=_utc(valid_until),
-        stored_at=_utc(now),
+        issued_at=as_utc(issued_at),
+        valid_until=as_utc(valid_until),
+        stored_at=as_utc(now),
         token=token,
     )
     newest = session.scalar(select(func.max(RegisterCopyRow.serial)))

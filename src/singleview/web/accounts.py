@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import DateTime, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from singleview.db import Base
+from singleview.db import Base, as_utc
 from singleview.standards.enquiry import REFERENCE_MAX_LENGTH, has_control_characters
 
 Role = Literal["practitioner", "ig-officer", "administrator"]
@@ -94,10 +94,6 @@ class SignedIn:
     csrf_token: str
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def _user(row: UserRow) -> User:
     role: Role = next(r for r in ROLES if r == row.role)
     return User(
@@ -105,7 +101,7 @@ def _user(row: UserRow) -> User:
         display_name=row.display_name,
         role=role,
         practitioner_role=row.practitioner_role,
-        created_at=_utc(row.created_at),
+        created_at=as_utc(row.created_at),
     )
 
 
@@ -148,7 +144,7 @@ def add_user(
         role=role,
         practitioner_role=practitioner_role,
         password_hash=_hasher.hash(password),
-        created_at=_utc(now),
+        created_at=as_utc(now),
     )
     with sessions.begin() as session:
         if session.get(UserRow, username) is not None:
@@ -188,14 +184,14 @@ def start_session(sessions: sessionmaker[Session], user: User, now: dt.datetime)
     token = secrets.token_urlsafe(32)
     with sessions.begin() as session:
         # Expired sessions are swept here, the one moment a write happens anyway.
-        session.execute(delete(SessionRow).where(SessionRow.expires_at < _utc(now)))
+        session.execute(delete(SessionRow).where(SessionRow.expires_at < as_utc(now)))
         session.add(
             SessionRow(
                 token_hash=_token_hash(token),
                 username=user.username,
                 csrf_token=secrets.token_urlsafe(32),
-                created_at=_utc(now),
-                expires_at=_utc(now) + SESSION_LIFETIME,
+                created_at=as_utc(now),
+                expires_at=as_utc(now) + SESSION_LIFETIME,
             )
         )
     return token
@@ -205,7 +201,7 @@ def session_user(sessions: sessionmaker[Session], token: str, now: dt.datetime) 
     """Who holds this session token now, or None when it is unknown or expired."""
     with sessions() as session:
         row = session.get(SessionRow, _token_hash(token))
-        if row is None or _utc(row.expires_at) <= _utc(now):
+        if row is None or as_utc(row.expires_at) <= as_utc(now):
             return None
         user = session.get(UserRow, row.username)
         if user is None:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from singleview.audit import EntryNotFoundError, LogEmptyError, LoggedEntry, ReceiptError
 from singleview.audit import verify_receipt as check_receipt
-from singleview.audit.counts import exchanges_per_practitioner
+from singleview.audit.counts import exchanges_per_practitioner, exchanges_since
 from singleview.audit.storage import Narrowing
 from singleview.audit.verify import verify_log
 from singleview.governance import (
@@ -406,7 +406,7 @@ def ig_router(pages: Pages) -> APIRouter:
         first = today - dt.timedelta(days=INSIGHT_DAYS - 1)
         since = dt.datetime.combine(first, dt.time(), dt.UTC)
         charts = insight_charts(
-            entries(since=since), node.organisation_id, today, days=INSIGHT_DAYS
+            exchanges_since(node.engine, since), node.organisation_id, today, days=INSIGHT_DAYS
         )
         drawn = [(chart, bar_chart_svg(chart), legend(chart)) for chart in charts]
         return pages.render(

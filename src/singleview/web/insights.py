@@ -1,8 +1,7 @@
 """Counting the audit log into the insights page's charts, and spotting unusual volumes.
 
-Both read only the audit log, so they show what was logged, not what anyone says happened:
-the charts its entries (``AuditLog.entries_where``), the alerts the exchanges the database
-counted in it (``audit.counts``).
+Both read only the exchanges the database counts in the audit log (``audit.counts``), so they
+show what was logged, not what anyone says happened.
 """
 
 from __future__ import annotations
@@ -13,8 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from singleview.audit import LoggedEntry
-from singleview.audit.counts import PractitionerCount
+from singleview.audit.counts import ExchangeSummary, PractitionerCount
 from singleview.web.charts import Chart, Series
 
 #: Answer-time bands, in milliseconds, for the answer time chart.
@@ -26,37 +24,18 @@ ANSWER_BANDS: tuple[tuple[str, float], ...] = (
     ("10 s to 1 min", 60_000),
     ("over 1 min", float("inf")),
 )
-ANSWER_KINDS = ("answer-received", "answer-sent")
 #: What the responder logs; the requester logs "enquiry-sent" and "answer-received".
 RESPONDER_KINDS = ("enquiry-received", "answer-sent", "review-decided")
-ExchangeKey = tuple[str, str, str]
-
-
-def exchanges(entries: Iterable[LoggedEntry]) -> dict[ExchangeKey, list[LoggedEntry]]:
-    """Entries grouped by exchange (request id, requester, responder), in log order.
-
-    A node logs several entries per exchange (what it sent, what it received, a held answer
-    and the final one), so counting entries would count one enquiry several times.
-    """
-    grouped: dict[ExchangeKey, list[LoggedEntry]] = defaultdict(list)
-    for item in entries:
-        e = item.entry
-        grouped[(e.request_id, e.requester_org_id, e.responder_org_id)].append(item)
-    return grouped
-
-
-def _final_outcome(items: Sequence[LoggedEntry]) -> str | None:
-    answers = [i for i in items if i.entry.kind in ANSWER_KINDS]
-    if not answers:
-        return None
-    decision = answers[-1].entry.decision
-    return decision.outcome if decision else "no decision"
 
 
 def insight_charts(
-    entries: Iterable[LoggedEntry], own_id: str, today: dt.date, days: int = 14
+    exchanges: Iterable[ExchangeSummary], own_id: str, today: dt.date, days: int = 14
 ) -> list[Chart]:
-    """Enquiries over the last ``days`` days by purpose and partner, outcomes, answer times."""
+    """Enquiries over the last ``days`` days by purpose and partner, outcomes, answer times.
+
+    Each exchange counts once, on the day it began, however many entries it logged (what was
+    sent, what was received, a held answer and the final one).
+    """
     first = today - dt.timedelta(days=days - 1)
     window = [first + dt.timedelta(days=i) for i in range(days)]
     labels = tuple(d.strftime("%-d %b") for d in window)
@@ -64,19 +43,18 @@ def insight_charts(
     by_partner: dict[str, Counter[dt.date]] = defaultdict(Counter)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
     times: list[float] = []
-    for (_, requester, responder), items in exchanges(entries).items():
-        day = items[0].entry.occurred_at.date()
+    for exchange in exchanges:
+        day = exchange.began.date()
         if not first <= day <= today:
             continue
-        sent = requester == own_id
-        by_purpose[items[0].entry.purpose][day] += 1
-        by_partner[responder if sent else requester][day] += 1
-        outcome = _final_outcome(items)
-        if outcome is not None:
-            outcomes[outcome]["sent" if sent else "received"] += 1
-        took = _answer_time(items)
-        if took is not None:
-            times.append(took)
+        sent = exchange.requester_org_id == own_id
+        by_purpose[exchange.purpose][day] += 1
+        partner = exchange.responder_org_id if sent else exchange.requester_org_id
+        by_partner[partner][day] += 1
+        if exchange.outcome is not None:
+            outcomes[exchange.outcome]["sent" if sent else "received"] += 1
+        if exchange.answered is not None:
+            times.append((exchange.answered - exchange.began).total_seconds() * 1000)
     directions = ("received", "sent")
     bands = Counter(next(label for label, top in ANSWER_BANDS if ms < top) for ms in times)
     return [
@@ -106,26 +84,6 @@ def _series(counts: dict[str, Counter[dt.date]], days: Sequence[dt.date]) -> tup
     return tuple(
         Series(name, tuple(float(counts[name][d]) for d in days)) for name in sorted(counts)
     )
-
-
-def _answer_time(items: Sequence[LoggedEntry]) -> float | None:
-    """Milliseconds from the first entry of an exchange to its final answer, when the log
-    holds both: sent to received for a requester, held to settled for a responder."""
-    finals = [
-        i
-        for i in items
-        if i.entry.kind in ANSWER_KINDS
-        and not (i.entry.decision is not None and i.entry.decision.outcome == "REVIEW")
-    ]
-    if not finals or finals[-1] is items[0]:
-        return None
-    return (finals[-1].entry.occurred_at - items[0].entry.occurred_at).total_seconds() * 1000
-
-
-def answer_times(entries: Iterable[LoggedEntry]) -> list[float]:
-    """Milliseconds each exchange in ``entries`` took to answer, where the log shows it."""
-    found = (_answer_time(items) for items in exchanges(entries).values())
-    return [ms for ms in found if ms is not None]
 
 
 @dataclass(frozen=True, slots=True)
