@@ -26,6 +26,16 @@ from singleview.db import as_utc
 ANSWER_KINDS = ("answer-received", "answer-sent")
 
 
+#: What one exchange's entries share. ``request_id || ''`` is the same text, but no index holds
+#: it: grouped by the column itself, SQLite walked the whole log in the order of the request id
+#: index rather than sort what the logged_at index finds for the window (plan tests).
+EXCHANGE = (
+    AuditEntryRow.request_id + "",
+    AuditEntryRow.requester_org_id,
+    AuditEntryRow.responder_org_id,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PractitionerCount:
     """How many exchanges one practitioner of one requesting organisation began in two periods:
@@ -69,12 +79,7 @@ def exchanges_query(
         # Through the logged_at index (the search's own conditions keep the kind off its
         # index), so a log kept for years is read only for the weeks asked about.
         .where(*_conditions(since=since, kinds=kinds), AuditEntryRow.logged_at <= until)
-        .group_by(
-            AuditEntryRow.request_id,
-            AuditEntryRow.requester_org_id,
-            AuditEntryRow.responder_org_id,
-            AuditEntryRow.practitioner_id,
-        )
+        .group_by(*EXCHANGE, AuditEntryRow.practitioner_id)
         .subquery()
     )
     recent = func.sum(case((first.c.logged_at >= split_at, 1), else_=0))
@@ -142,10 +147,7 @@ def exchanges_since_query(
             func.max(case((is_final, row.index))).label("final"),
         )
         .where(*_conditions(since=since))
-        # Grouped by ``request_id || ''``, which no index holds: by the column itself, SQLite
-        # walked the whole log in the order of the request id index rather than sort what the
-        # logged_at index finds since then (plan test).
-        .group_by(row.request_id + "", row.requester_org_id, row.responder_org_id)
+        .group_by(*EXCHANGE)
         .subquery()
     )
     answer, final = aliased(AuditEntryRow), aliased(AuditEntryRow)
