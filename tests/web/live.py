@@ -13,6 +13,7 @@ import re
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,3 +144,21 @@ def ask(client: httpx.Client, token: str) -> str:
     found = re.fullmatch(r"/enquiries/([^/]+)", response.headers["location"])
     assert found, response.headers["location"]
     return found.group(1)
+
+
+def partner_states(client: httpx.Client, enquiry_id: str) -> dict[str, str]:
+    """Each partner's state in the practitioner's single view, as its page polls it."""
+    partners = client.get(f"/enquiries/{enquiry_id}/partners.json").json()["partners"]
+    return {p["organisation"]: p["state"] for p in partners}
+
+
+def wait_for(
+    client: httpx.Client, enquiry_id: str, organisation: str, state: str, seconds: float = 60.0
+) -> None:
+    """Poll the single view until ``organisation`` is in ``state``; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    seen = partner_states(client, enquiry_id)
+    while seen[organisation] != state and time.monotonic() < deadline:
+        time.sleep(0.2)
+        seen = partner_states(client, enquiry_id)
+    assert seen[organisation] == state, f"after {seconds} s: {seen}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -20,11 +19,9 @@ from singleview.audit import AuditLog
 from singleview.db import create_engine
 from tests.conftest import postgres_database
 from tests.web.conftest import hidden, page_text
-from tests.web.live import LiveNetwork, ask, build, running, signed_in
+from tests.web.live import LiveNetwork, ask, build, running, signed_in, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-
-WAIT_SECONDS = 60.0
 
 
 @pytest.fixture(scope="module")
@@ -41,20 +38,6 @@ def live(
     network = build(tmp_path_factory.mktemp("postgres-network"), on_postgres=databases)
     with running(network, workers=dict.fromkeys(databases, 2)) as started:
         yield started
-
-
-def partner_states(client: httpx.Client, enquiry_id: str) -> dict[str, str]:
-    partners = client.get(f"/enquiries/{enquiry_id}/partners.json").json()["partners"]
-    return {p["organisation"]: p["state"] for p in partners}
-
-
-def wait_for(client: httpx.Client, enquiry_id: str, organisation: str, state: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    seen = partner_states(client, enquiry_id)
-    while seen[organisation] != state and time.monotonic() < deadline:
-        time.sleep(0.2)
-        seen = partner_states(client, enquiry_id)
-    assert seen[organisation] == state, seen
 
 
 def read(client: httpx.Client, path: str, *expected: str) -> str:

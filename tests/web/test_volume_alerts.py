@@ -10,7 +10,6 @@ same page is then checked in Chromium with axe-core and photographed.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -19,7 +18,7 @@ from playwright.sync_api import expect
 
 from tests.web import browsing
 from tests.web.conftest import page_text
-from tests.web.live import LiveNetwork, ask, build, running, signed_in
+from tests.web.live import LiveNetwork, ask, build, running, signed_in, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -39,16 +38,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNetwork]:
 
 def police_has_answered(client: httpx.Client, enquiry_id: str) -> None:
     """Wait until the police node has received (and logged) the enquiry and answered it."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    state = "asking"
-    while time.monotonic() < deadline:
-        partners = client.get(f"/enquiries/{enquiry_id}/partners.json").json()["partners"]
-        state = next(p["state"] for p in partners if p["organisation"] == "police")
-        if state != "asking":
-            break
-        time.sleep(0.2)
     # Early help goes to the police IG officer: the police node logged it and holds it.
-    assert state == "waiting-for-review", f"police still {state} after {WAIT_SECONDS} s"
+    wait_for(client, enquiry_id, "police", "waiting-for-review", WAIT_SECONDS)
 
 
 def volume_rows(officer: httpx.Client) -> list[list[str]]:
