@@ -125,6 +125,10 @@ def test_review_approved_at_one_partner_and_refused_at_another(live: LiveNetwork
     assert partners["police"]["contact"]["name"] == "Northmoor Police"
     assert partners["nhs-trust"]["state"] == "refused"
     assert "professional-judgement" in partners["nhs-trust"]["refusalCodes"]
+    # The social worker reads the officer's refusal and reason, not that a decision was needed.
+    refusal = partners["nhs-trust"]["refusalText"]
+    assert refusal.startswith("An information governance officer, ig-2, refused on "), refusal
+    assert refusal.endswith(" UTC. Reason given: Not for early help."), refusal
 
 
 def test_the_v03_example_request_gets_a_valid_answer(live: LiveNetwork) -> None:

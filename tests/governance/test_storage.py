@@ -168,7 +168,11 @@ def test_an_approval_is_stored_with_who_when_and_why(sessions):
     assert final.outcome == "PERMIT"
     assert final.policy == item.decision.policy
     assert final.obligations == item.decision.obligations
-    assert "Approved by ig.officer@leeds.example" in final.reasons[-1].explanation
+    assert final.reasons[-1].explanation == (
+        "An information governance officer, ig.officer@leeds.example, approved on "
+        "15 January 2026 at 11:12 UTC. Reason given: Child missing overnight"
+    )
+    assert [r.status for r in final.reasons if r.code == "professional-judgement"] == ["satisfied"]
     assert pending_reviews(sessions) == []
 
 
@@ -180,6 +184,11 @@ def test_a_refusal_gives_a_final_deny_and_cannot_be_overturned(sessions):
     assert settled.final_decision is not None
     assert settled.final_decision.outcome == "DENY"
     assert settled.final_decision.refusal_codes() == ("professional-judgement",)
+    # What the partner who asked is told: the officer's refusal and reason, nothing else.
+    assert [r.explanation for r in settled.final_decision.failed()] == [
+        "An information governance officer, ig.officer, refused on 15 January 2026 at "
+        "10:30 UTC. Reason given: Not proportionate"
+    ]
     with pytest.raises(ReviewAlreadySettledError, match="already refused"):
         approve_review(sessions, item.id, officer="other", reason="x", decided_at=NOW)
 

@@ -112,6 +112,10 @@ def pending_reviews(sessions: sessionmaker[Session]) -> list[ReviewItem]:
         return [_item(row) for row in storage.pending_review_rows(session)]
 
 
+def _awaits_officer(reason: Reason) -> bool:
+    return reason.code == "professional-judgement" and reason.status == "unknown"
+
+
 def _settle(
     sessions: sessionmaker[Session],
     item_id: str,
@@ -126,23 +130,31 @@ def _settle(
     if not reason.strip():
         raise ValueError("reason: an approval or refusal must give a reason")
     current = get_review(sessions, item_id)
-    when = decided_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    when = decided_at.astimezone(dt.UTC).strftime("%-d %B %Y at %H:%M UTC")
     verdict = Reason(
         "professional-judgement",
         "satisfied" if approve else "failed",
-        f"{'Approved' if approve else 'Refused'} by {officer} on {when}: {reason.strip()}",
+        f"An information governance officer, {officer.strip()}, "
+        f"{'approved' if approve else 'refused'} on {when}. Reason given: {reason.strip()}",
         current.decision.policy.policy_id if current.decision.policy else None,
     )
+    # The verdict answers the route's open question ("an IG officer must decide"), so it takes
+    # that reason's place: a refusal tells the partner who asked the officer's reason, not that
+    # a decision was needed. The held answer's audit entry keeps the question.
+    kept = [r for r in current.decision.reasons if not _awaits_officer(r)]
     if approve:
         # The officer has looked at the reserved services too, so nothing is left for review.
         final = replace(
             current.decision,
             outcome="PERMIT",
-            reasons=(*current.decision.reasons, verdict),
+            reasons=(*kept, verdict),
             services_for_review=(),
         )
     else:
-        final = Decision(outcome="DENY", reasons=(*current.decision.reasons, verdict))
+        # A refusal releases nothing, so what a release would have withheld is no reason for it
+        # (and would tell the partner who asked about this node's local rules for nothing).
+        refused = (r for r in kept if r.code != "service-suppressed")
+        final = Decision(outcome="DENY", reasons=(*refused, verdict))
     with sessions.begin() as session:
         settled = storage.settle_review_row(
             session,
