@@ -140,6 +140,10 @@ def test_an_approval_in_the_review_queue_completes_a_waiting_enquiry(
     expect(police).to_have_attribute("data-state", "known", timeout=WAIT_MS)
     assert social_worker.evaluate("window.notReloaded") is True
     expect(social_worker.get_by_role("heading", name="Who to call first")).to_be_visible()
+    # The police's contact is the force itself, so its name is not said twice.
+    expect(social_worker.locator("ol.govuk-list--number > li").first).to_have_text(
+        re.compile(r"^Northmoor Police: [0-9 ]+$")
+    )
 
     for organisation, decision in (
         ("nhs-trust", "Approve"),
@@ -152,9 +156,14 @@ def test_an_approval_in_the_review_queue_completes_a_waiting_enquiry(
     expect(social_worker.locator("#update-status")).to_have_text(
         "All 4 partners have answered or timed out.", timeout=WAIT_MS
     )
-    expect(social_worker.locator('[data-partner="academy-trust"]')).to_have_attribute(
-        "data-state", "refused"
+    academy = social_worker.locator('[data-partner="academy-trust"]')
+    expect(academy).to_have_attribute("data-state", "refused")
+    # The social worker reads who refused and why, in words, not the agreement's route.
+    expect(academy).to_contain_text(
+        re.compile(r"An information governance officer, .+, refused on .+ UTC\. Reason given: ")
     )
+    expect(academy).to_contain_text("Refuse at academy-trust")
+    expect(academy).not_to_contain_text("sv-professional-judgement")
     assert social_worker.evaluate("window.notReloaded") is True
     check(social_worker, "single-view-complete")
     social_worker.get_by_role("link", name="Your enquiries").first.click()
@@ -193,6 +202,10 @@ def check_ig_pages(officer: Page, live: LiveNetwork) -> None:
 
     officer.get_by_role("link", name="Insights").click()
     expect(officer.get_by_role("img", name="Enquiries each day by purpose")).to_be_visible()
+    # The key names the purpose, the partner and the outcome in words, not the log's codes.
+    key = officer.locator("figcaption")
+    for words in ("Early help", "Northmoor Council Children's Services", "Allowed (PERMIT)"):
+        expect(key.filter(has_text=words)).to_have_count(1)
     check(officer, "ig-insights")
 
     officer.get_by_role("link", name="Agreements").click()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+import pytest
 
 from singleview.audit.counts import ExchangeSummary
 from singleview.audit.counts import PractitionerCount as Count
+from singleview.standards.vocabulary import label_of
 from singleview.web.charts import Chart, Series, bar_chart_svg
 from singleview.web.insights import insight_charts, unusual_volumes
 
@@ -45,8 +49,8 @@ def test_charts_count_by_purpose_partner_outcome_and_time() -> None:
     }
     assert {s.name: sum(s.values) for s in by_partner.series} == {"council": 2.0, "school": 1.0}
     assert {s.name: s.values for s in outcome.series} == {
-        "DENY": (1.0, 0.0),
-        "PERMIT": (2.0, 0.0),
+        "Refused (DENY)": (1.0, 0.0),
+        "Allowed (PERMIT)": (2.0, 0.0),
     }
     assert dict(zip(times.categories, times.series[0].values, strict=True)) == {
         "under 0.1 s": 1.0,
@@ -64,7 +68,36 @@ def test_what_this_node_sent_is_charted_apart_from_what_it_was_asked() -> None:
         [sent, exchange(outcome="DENY")], "police", NOW.date()
     )
     assert {s.name: sum(s.values) for s in by_partner.series} == {"council": 2.0}
-    assert {s.name: s.values for s in outcome.series} == {"DENY": (1.0, 1.0)}
+    assert {s.name: s.values for s in outcome.series} == {"Refused (DENY)": (1.0, 1.0)}
+
+
+def test_the_key_names_purposes_and_partners_in_words_and_never_merges_two_partners() -> None:
+    names = {"council": "Northmoor Council", "school": "Northmoor School"}
+    names["school-b"] = "Northmoor School"  # another organisation of the same name
+    exchanges = [
+        exchange("council"),
+        exchange("school", purpose="early-help"),
+        exchange("school-b"),
+        exchange("unlisted", purpose="a-newer-code"),
+    ]
+    by_purpose, by_partner, _, _ = insight_charts(
+        exchanges,
+        "police",
+        NOW.date(),
+        purpose_name=lambda code: label_of("purposes", code),
+        partner_name=lambda org: names.get(org, org),
+    )
+    assert {s.name: sum(s.values) for s in by_purpose.series} == {
+        "Section 47 child protection enquiry": 2.0,
+        "Early help": 1.0,
+        "a-newer-code": 1.0,
+    }
+    assert {s.name: sum(s.values) for s in by_partner.series} == {
+        "Northmoor Council": 1.0,
+        "Northmoor School (school)": 1.0,
+        "Northmoor School (school-b)": 1.0,
+        "unlisted": 1.0,
+    }
 
 
 def spread(requester: str, recent: int, earlier: int = 0, practitioners: int = 3) -> list[Count]:
@@ -97,6 +130,22 @@ def test_chart_is_an_image_with_a_title_and_a_bar_per_value() -> None:
     assert svg.startswith('<svg class="sv-chart" role="img" aria-labelledby="c-title"')
     assert '<title id="c-title">Enquiries &lt;by&gt; day</title>' in svg
     assert svg.count("<rect") == 2
+
+
+@pytest.mark.parametrize(
+    ("most", "axis"),
+    [
+        (1.0, ["0", "1"]),
+        (2.0, ["0", "1", "2"]),
+        (4.0, ["0", "1", "2", "3", "4", "5"]),
+        (7.0, ["0", "2", "4", "6", "8", "10"]),
+        (13.0, ["0", "4", "8", "12", "16", "20"]),
+        (420.0, ["0", "100", "200", "300", "400", "500"]),
+    ],
+)
+def test_the_axis_counts_in_whole_numbers(most: float, axis: list[str]) -> None:
+    chart = Chart("c", "Enquiries", ("Mon", "Tue"), (Series("x", (most, 0.0)),))
+    assert re.findall(r'text-anchor="end">([^<]+)</text>', bar_chart_svg(chart)) == axis
 
 
 def test_a_requester_that_always_asks_a_lot_is_not_flagged_every_day() -> None:

@@ -85,7 +85,14 @@ def test_each_role_on_postgresql(live: LiveNetwork, databases: dict[str, str]) -
     assert entry, page_text(audit)
     read(officer, entry.group(1), "Proof checked")
     read(officer, "/ig/audit/verify", "The log is as it was written")
-    read(officer, "/ig/insights", "Enquiries each day by purpose")
+    read(
+        officer,
+        "/ig/insights",
+        "Enquiries each day by purpose",
+        "Early help",
+        "Northmoor Council Children's Services",
+        "Allowed (PERMIT)",
+    )
 
     agreements = read(officer, "/ig/agreements", "Northmoor multi-agency safeguarding")
     agreement = re.search(r'href="(/ig/agreements/[^"/]+)"', agreements)

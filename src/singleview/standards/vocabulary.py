@@ -180,6 +180,13 @@ def code_enum(scheme: str) -> dict[str, JsonValue]:
     return {"enum": codes}
 
 
+def label_of(scheme: str, code: str) -> str:
+    """The words a page shows for ``code`` (its preferred label), or the code itself when
+    ``scheme`` does not hold it (a partner's newer code, say)."""
+    concept = load_vocabulary(scheme).get(code)
+    return concept.pref_label if concept else code
+
+
 def require_code(scheme: str, code: str, element: str | None = None) -> str:
     """Check ``code`` against the scheme ``scheme`` and return it, or raise UnknownCodeError."""
     load_vocabulary(scheme).require(code, element)

@@ -49,6 +49,15 @@ def _nice_max(value: float) -> float:
     return step * 10
 
 
+def _steps(top_value: float) -> int:
+    """How many gridlines above nought: five, or four, when each lands on a whole number, as
+    counts of enquiries should (a top of 1, 2 or 5 gets one line per whole number)."""
+    for steps in (5, 4, 2, 1):
+        if (top_value / steps).is_integer():
+            return steps
+    return 4
+
+
 def bar_chart_svg(chart: Chart, width: int = 640, height: int = 260) -> str:
     """The chart as an SVG element (a string of markup, already escaped)."""
     left, bottom, top = 48, 60, 16
@@ -63,9 +72,10 @@ def bar_chart_svg(chart: Chart, width: int = 640, height: int = 260) -> str:
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart.chart_id}-title">{escape(chart.title)}</title>',
     ]
-    for tick in range(5):
-        value = top_value * tick / 4
-        y = top + plot_h - plot_h * tick / 4
+    steps = _steps(top_value)
+    for tick in range(steps + 1):
+        value = top_value * tick / steps
+        y = top + plot_h - plot_h * tick / steps
         parts.append(
             f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:g}</text>'

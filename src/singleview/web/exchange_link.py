@@ -31,7 +31,7 @@ from singleview.settings import get_settings
 from singleview.standards.enquiry import Consent, Practitioner
 from singleview.standards.involvement import Involvement, OrganisationContact, Telecom
 from singleview.standards.person import Person
-from singleview.standards.vocabulary import load_vocabulary
+from singleview.standards.vocabulary import label_of
 from singleview.web.app import mount
 from singleview.web.demo import DemoAccount, demo_accounts
 from singleview.web.enquiries import (
@@ -61,11 +61,6 @@ def _front_door(contact: OrganisationContact | None) -> Contact | None:
     return Contact(name=contact.name, phone=phone, email=email)
 
 
-def _label(scheme: str, code: str) -> str:
-    concept = load_vocabulary(scheme).get(code)
-    return concept.pref_label if concept else code
-
-
 def _involvement(involvement: Involvement) -> InvolvementLine:
     start = involvement.period_start.strftime("%-d %b %Y")
     end = involvement.period_end.strftime("%-d %b %Y") if involvement.period_end else "now"
@@ -75,15 +70,15 @@ def _involvement(involvement: Involvement) -> InvolvementLine:
         role = involvement.professional.role
         contact = Contact(
             name=involvement.professional.name,
-            role=_label("practitioner-roles", role) if role else None,
+            role=label_of("practitioner-roles", role) if role else None,
             phone=phone,
             email=email,
         )
     return InvolvementLine(
-        service=_label("service-types", involvement.service_type),
+        service=label_of("service-types", involvement.service_type),
         status=involvement.status,
         period=f"{start} to {end}",
-        team=_label("episode-types", involvement.episode_type),
+        team=label_of("episode-types", involvement.episode_type),
         contact=contact,
     )
 
@@ -100,7 +95,7 @@ def _partner(view: PartnerView) -> PartnerLine:
     )
 
 
-def person_label(person: Person) -> str:
+def personlabel_of(person: Person) -> str:
     """The person's name and date of birth, as a heading shows them."""
     name = person.names[0]
     shown = " ".join([*name.given_names, name.family_name]).strip() or "(no name given)"
@@ -121,8 +116,8 @@ def enquiry_page(view: EnquiryView) -> EnquiryPage:
     return EnquiryPage(
         enquiry_id=view.id,
         practitioner_id=view.practitioner.id,
-        person_label=person_label(view.person),
-        purpose=_label("purposes", view.purpose),
+        person_label=personlabel_of(view.person),
+        purpose=label_of("purposes", view.purpose),
         case_reference=view.case_reference,
         started_at=view.started_at,
         complete=view.complete,
@@ -137,7 +132,7 @@ def _listed(summary: EnquirySummary, practitioner_id: str) -> EnquiryPage:
         enquiry_id=summary.id,
         practitioner_id=practitioner_id,
         person_label=summary.person_name,
-        purpose=_label("purposes", summary.purpose),
+        purpose=label_of("purposes", summary.purpose),
         case_reference=summary.case_reference,
         started_at=summary.started_at,
         complete=summary.complete,

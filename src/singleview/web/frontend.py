@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from singleview.standards.vocabulary import load_vocabulary
+from singleview.standards.vocabulary import label_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -90,8 +90,7 @@ def _date(value: dt.datetime | dt.date | None) -> str:
 
 
 def _label(code: str, scheme: str) -> str:
-    concept = load_vocabulary(scheme).get(code)
-    return concept.pref_label if concept else code
+    return label_of(scheme, code)
 
 
 def templates() -> Jinja2Templates:

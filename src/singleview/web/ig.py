@@ -28,6 +28,7 @@ from singleview.governance.documents import PolicyDocumentError, parse_policy, p
 from singleview.governance.explain import explain_policy, missing_for_permit
 from singleview.governance.policies import record_policies
 from singleview.governance.storage import PolicyVersionConflictError
+from singleview.standards.vocabulary import label_of
 from singleview.trust.storage import list_refusals
 from singleview.web.auth import form_of, require
 from singleview.web.charts import bar_chart_svg, legend
@@ -406,7 +407,12 @@ def ig_router(pages: Pages) -> APIRouter:
         first = today - dt.timedelta(days=INSIGHT_DAYS - 1)
         since = dt.datetime.combine(first, dt.time(), dt.UTC)
         charts = insight_charts(
-            exchanges_since(node.engine, since), node.organisation_id, today, days=INSIGHT_DAYS
+            exchanges_since(node.engine, since),
+            node.organisation_id,
+            today,
+            days=INSIGHT_DAYS,
+            purpose_name=lambda code: label_of("purposes", code),
+            partner_name=organisation_name,
         )
         drawn = [(chart, bar_chart_svg(chart), legend(chart)) for chart in charts]
         return pages.render(

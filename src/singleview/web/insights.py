@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from singleview.audit.counts import ExchangeSummary, PractitionerCount
@@ -24,17 +24,35 @@ ANSWER_BANDS: tuple[tuple[str, float], ...] = (
     ("10 s to 1 min", 60_000),
     ("over 1 min", float("inf")),
 )
+#: The chart key's words for a decision outcome, with the profile's code an IG officer searches by.
+OUTCOME_WORDS = {
+    "PERMIT": "Allowed (PERMIT)",
+    "DENY": "Refused (DENY)",
+    "REVIEW": "Held for review (REVIEW)",
+}
 #: What the responder logs; the requester logs "enquiry-sent" and "answer-received".
 RESPONDER_KINDS = ("enquiry-received", "answer-sent", "review-decided")
 
 
+def _as_is(code: str) -> str:
+    return code
+
+
 def insight_charts(
-    exchanges: Iterable[ExchangeSummary], own_id: str, today: dt.date, days: int = 14
+    exchanges: Iterable[ExchangeSummary],
+    own_id: str,
+    today: dt.date,
+    days: int = 14,
+    *,
+    purpose_name: Callable[[str], str] = _as_is,
+    partner_name: Callable[[str], str] = _as_is,
 ) -> list[Chart]:
     """Enquiries over the last ``days`` days by purpose and partner, outcomes, answer times.
 
     Each exchange counts once, on the day it began, however many entries it logged (what was
-    sent, what was received, a held answer and the final one).
+    sent, what was received, a held answer and the final one). Purposes and partners are named
+    by ``purpose_name`` and ``partner_name`` (the vocabulary's label, the register's name), so
+    the key reads "Section 47 enquiry" and "Northmoor Police", not the codes the log keeps.
     """
     first = today - dt.timedelta(days=days - 1)
     window = [first + dt.timedelta(days=i) for i in range(days)]
@@ -52,14 +70,25 @@ def insight_charts(
         partner = exchange.responder_org_id if sent else exchange.requester_org_id
         by_partner[partner][day] += 1
         if exchange.outcome is not None:
-            outcomes[exchange.outcome]["sent" if sent else "received"] += 1
+            outcome = OUTCOME_WORDS.get(exchange.outcome, exchange.outcome)
+            outcomes[outcome]["sent" if sent else "received"] += 1
         if exchange.answered is not None:
             times.append((exchange.answered - exchange.began).total_seconds() * 1000)
     directions = ("received", "sent")
     bands = Counter(next(label for label, top in ANSWER_BANDS if ms < top) for ms in times)
     return [
-        Chart("by-purpose", "Enquiries each day by purpose", labels, _series(by_purpose, window)),
-        Chart("by-partner", "Enquiries each day by partner", labels, _series(by_partner, window)),
+        Chart(
+            "by-purpose",
+            "Enquiries each day by purpose",
+            labels,
+            _series(_named(by_purpose, purpose_name), window),
+        ),
+        Chart(
+            "by-partner",
+            "Enquiries each day by partner",
+            labels,
+            _series(_named(by_partner, partner_name), window),
+        ),
         Chart(
             "by-outcome",
             "Answers by outcome, for enquiries we received and enquiries we sent",
@@ -78,6 +107,19 @@ def insight_charts(
             unit="answers",
         ),
     ]
+
+
+def _named(
+    counts: dict[str, Counter[dt.date]], name: Callable[[str], str]
+) -> dict[str, Counter[dt.date]]:
+    """The counts under each code's name, asked for once a code. Codes that share a name (two
+    organisations of one name in the register) keep the code beside it, so none are merged."""
+    names = {code: name(code) for code in counts}
+    shared = {n for n, times in Counter(names.values()).items() if times > 1}
+    return {
+        (f"{names[code]} ({code})" if names[code] in shared else names[code]): days
+        for code, days in counts.items()
+    }
 
 
 def _series(counts: dict[str, Counter[dt.date]], days: Sequence[dt.date]) -> tuple[Series, ...]:
