@@ -95,7 +95,7 @@ def _partner(view: PartnerView) -> PartnerLine:
     )
 
 
-def personlabel_of(person: Person) -> str:
+def person_label(person: Person) -> str:
     """The person's name and date of birth, as a heading shows them."""
     name = person.names[0]
     shown = " ".join([*name.given_names, name.family_name]).strip() or "(no name given)"
@@ -116,7 +116,7 @@ def enquiry_page(view: EnquiryView) -> EnquiryPage:
     return EnquiryPage(
         enquiry_id=view.id,
         practitioner_id=view.practitioner.id,
-        person_label=personlabel_of(view.person),
+        person_label=person_label(view.person),
         purpose=label_of("purposes", view.purpose),
         case_reference=view.case_reference,
         started_at=view.started_at,
