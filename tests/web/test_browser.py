@@ -204,7 +204,7 @@ def check_ig_pages(officer: Page, live: LiveNetwork) -> None:
     expect(officer.get_by_role("img", name="Enquiries each day by purpose")).to_be_visible()
     # The key names the purpose, the partner and the outcome in words, not the log's codes.
     key = officer.locator("figcaption")
-    for words in ("Early help", "Northmoor Council Children's Services", "Allowed (PERMIT)"):
+    for words in ("Early help", "Northmoor Council Children's Services", "Permitted (PERMIT)"):
         expect(key.filter(has_text=words)).to_have_count(1)
     check(officer, "ig-insights")
 
@@ -242,6 +242,15 @@ def test_a_partner_that_is_down_did_not_answer(browser: Browser, live: LiveNetwo
     youth_justice = social_worker.locator('[data-partner="youth-justice"]')
     expect(youth_justice).to_have_attribute("data-state", "no-answer", timeout=WAIT_MS)
     expect(youth_justice.get_by_text("Did not answer").first).to_be_visible()
+    # The social worker reads what it means and what to do; the error is for the IT team.
+    expect(youth_justice.locator("p.govuk-body")).to_have_text(
+        "Did not answer, so we cannot say whether they know this child. "
+        "Call them if you need to know."
+    )
+    detail = youth_justice.locator(".govuk-details__text")
+    expect(detail).to_be_hidden()
+    youth_justice.get_by_text("What went wrong, for your IT team").click()
+    expect(detail).to_contain_text("could not connect")
     expect(social_worker.locator('[data-partner="academy-trust"]')).to_have_attribute(
         "data-state", "known", timeout=WAIT_MS
     )

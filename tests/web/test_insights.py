@@ -50,7 +50,7 @@ def test_charts_count_by_purpose_partner_outcome_and_time() -> None:
     assert {s.name: sum(s.values) for s in by_partner.series} == {"council": 2.0, "school": 1.0}
     assert {s.name: s.values for s in outcome.series} == {
         "Refused (DENY)": (1.0, 0.0),
-        "Allowed (PERMIT)": (2.0, 0.0),
+        "Permitted (PERMIT)": (2.0, 0.0),
     }
     assert dict(zip(times.categories, times.series[0].values, strict=True)) == {
         "under 0.1 s": 1.0,

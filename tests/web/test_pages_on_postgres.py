@@ -91,7 +91,7 @@ def test_each_role_on_postgresql(live: LiveNetwork, databases: dict[str, str]) -
         "Enquiries each day by purpose",
         "Early help",
         "Northmoor Council Children's Services",
-        "Allowed (PERMIT)",
+        "Permitted (PERMIT)",
     )
 
     agreements = read(officer, "/ig/agreements", "Northmoor multi-agency safeguarding")

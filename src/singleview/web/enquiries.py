@@ -62,6 +62,8 @@ class PartnerLine:
     involvements: tuple[InvolvementLine, ...] = ()
     contact: Contact | None = None
     match_grade: str | None = None
+    #: what went wrong with a partner that did not answer, for whoever runs the node
+    detail: str | None = None
 
     @property
     def waiting(self) -> bool:

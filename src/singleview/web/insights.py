@@ -26,7 +26,7 @@ ANSWER_BANDS: tuple[tuple[str, float], ...] = (
 )
 #: The chart key's words for a decision outcome, with the profile's code an IG officer searches by.
 OUTCOME_WORDS = {
-    "PERMIT": "Allowed (PERMIT)",
+    "PERMIT": "Permitted (PERMIT)",
     "DENY": "Refused (DENY)",
     "REVIEW": "Held for review (REVIEW)",
 }
