@@ -77,3 +77,14 @@ def test_the_officer_pages_back_through_the_log_keeping_the_search(
     assert 'rel="prev"' in page.text  # and back to the newest
     for junk in ("not-a-number", "²", "9" * 30, "-1"):
         assert shown(officer, before=junk)[1] == [11, 10, 9, 8, 7]
+
+
+def test_an_entry_reads_in_words_with_the_codes_it_keeps(officer: TestClient) -> None:
+    page = officer.get("/ig/audit/3")
+    assert page.status_code == 200
+    text = page_text(page.text)
+    # This node has no register, so organisations keep their ids; roles and what was
+    # released read as the vocabularies name them.
+    assert "Asked by pc-3 (Police officer) at org-police-north" in text
+    assert "Asked of org-la-children" in text
+    assert "Released Service involvements, contacts" in text  # "contacts" is no code of ours

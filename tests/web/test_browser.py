@@ -195,6 +195,8 @@ def check_ig_pages(officer: Page, live: LiveNetwork) -> None:
     officer.get_by_role("link", name=re.compile("^Entry")).first.click()
     expect(officer.get_by_text("Proof checked")).to_be_visible()
     expect(officer.get_by_text("Imran IG Officer (ig-officer)", exact=True)).to_be_visible()
+    asked_by = "(Social worker) at Northmoor Council Children's Services (council-csc)"
+    expect(officer.get_by_text(asked_by)).to_be_visible()
     check(officer, "ig-audit-entry")
     officer.goto("/ig/audit/verify")
     expect(officer.get_by_role("heading", name="The log is as it was written")).to_be_visible()

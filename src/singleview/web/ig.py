@@ -212,6 +212,10 @@ def ig_router(pages: Pages) -> APIRouter:
                 return found.name
         return organisation_id
 
+    def name_and_id(organisation_id: str) -> str:
+        name = organisation_name(organisation_id)
+        return organisation_id if name == organisation_id else f"{name} ({organisation_id})"
+
     def review_page(
         request: Request, item_id: str, errors: dict[str, str], values: dict[str, str]
     ) -> HTMLResponse:
@@ -392,6 +396,7 @@ def ig_router(pages: Pages) -> APIRouter:
             receipt=receipt,
             checked=node.audit_public_keys is not None,
             proof_problem=proof_problem,
+            named=name_and_id,
             reasons=logged_reason_lines(
                 logged.entry.decision.reasons if logged.entry.decision else ()
             ),
