@@ -68,6 +68,7 @@ def test_administrator_sees_the_register_and_adds_a_user(
     expect(page.get_by_role("heading", name="Partners in the register")).to_be_visible()
     for name in ("Northmoor Police", "Northmoor NHS Trust", "Northmoor Academies"):
         expect(page.get_by_role("rowheader", name=re.compile(name))).to_be_visible()
+    expect(page.get_by_role("cell", name="Local authority children's social care")).to_be_visible()
     check(page, "admin-register")
     page.get_by_role("link", name="Users").click()
     page.get_by_label("Username").fill("priya")
