@@ -165,6 +165,14 @@ def test_an_approval_in_the_review_queue_completes_a_waiting_enquiry(
     )
     expect(academy).to_contain_text("Refuse at academy-trust")
     expect(academy).not_to_contain_text("sv-professional-judgement")
+    # The academy's officer finds the refusal among their alerts, with why and who asked.
+    academy_officer = signed_in(browser, live.endpoints["academy-trust"], "ig-officer")
+    academy_officer.goto("/ig/alerts")
+    refusals = academy_officer.locator("#refused")
+    expect(refusals).to_contain_text("Has an IG officer approved it? No.")
+    expect(refusals).to_contain_text("at Northmoor Council Children's Services (council-csc)")
+    check(academy_officer, "ig-alerts-refused")
+    academy_officer.context.close()
     assert social_worker.evaluate("window.notReloaded") is True
     check(social_worker, "single-view-complete")
     social_worker.get_by_role("link", name="Your enquiries").first.click()

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from singleview.audit import EntryNotFoundError, LogEmptyError, LoggedEntry, ReceiptError
 from singleview.audit import verify_receipt as check_receipt
 from singleview.audit.counts import exchanges_per_practitioner, exchanges_since
+from singleview.audit.refused import refused_since
 from singleview.audit.storage import Narrowing
 from singleview.audit.verify import verify_log
 from singleview.governance import (
@@ -34,12 +35,19 @@ from singleview.web.auth import form_of, require
 from singleview.web.charts import bar_chart_svg, legend
 from singleview.web.insights import RESPONDER_KINDS, insight_charts, unusual_volumes
 from singleview.web.pages import Pages
-from singleview.web.reasons import logged_reason_lines, reason_lines, without_code
+from singleview.web.reasons import (
+    logged_reason_lines,
+    reason_lines,
+    refusal_lines,
+    without_code,
+)
 
 AUDIT_PAGE_SIZE = 100
 #: The audit page counts matching entries up to this many, then says "more than".
 AUDIT_COUNT_UP_TO = 10_000
 ALERT_WINDOW = dt.timedelta(days=7)
+#: The most refusals of each kind the alerts page lists, newest first.
+ALERT_LIST_LIMIT = 200
 #: How far back unusual volumes are counted, how far before that a requester's usual is taken
 #: from, and how many days the insight charts show.
 VOLUME_WINDOW = dt.timedelta(hours=24)
@@ -294,7 +302,11 @@ def ig_router(pages: Pages) -> APIRouter:
     def alerts(request: Request) -> HTMLResponse:
         signed = require(node, request, "ig-officer")
         now = node.clock()
-        refusals = list_refusals(node.engine, since=now - ALERT_WINDOW, limit=200)
+        refusals = list_refusals(node.engine, since=now - ALERT_WINDOW, limit=ALERT_LIST_LIMIT)
+        refused = [
+            (logged, refusal_lines(logged.entry.decision))
+            for logged in refused_since(node.engine, now - ALERT_WINDOW, ALERT_LIST_LIMIT)
+        ]
         # Only what we answered counts, and a requester's own entries are most of its log.
         counts = exchanges_per_practitioner(
             node.engine,
@@ -316,6 +328,9 @@ def ig_router(pages: Pages) -> APIRouter:
             signed=signed,
             section="/ig/alerts",
             refusals=refusals,
+            refused=refused,
+            list_limit=ALERT_LIST_LIMIT,
+            named=name_and_id,
             volumes=volumes,
             names={a.organisation: organisation_name(a.organisation) for a in volumes},
             baseline_days=VOLUME_BASELINE.days,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from singleview.audit import DecisionRecord
 from singleview.governance import Reason
 from singleview.standards.vocabulary import load_vocabulary
 
@@ -93,6 +94,12 @@ def logged_reason_lines(logged: Iterable[str]) -> list[ReasonLine]:
         code, _, status = text.partition(":")
         lines.append(reason_line(code, status or "failed"))
     return lines
+
+
+def refusal_lines(decision: DecisionRecord | None) -> list[ReasonLine]:
+    """The conditions of a logged decision that did not hold: why it was refused."""
+    reasons = decision.reasons if decision is not None else ()
+    return [line for line in logged_reason_lines(reasons) if line.status != "satisfied"]
 
 
 def without_code(line: str, codes: Iterable[str]) -> tuple[str, str | None]:

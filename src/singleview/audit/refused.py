@@ -1,0 +1,44 @@
+"""The enquiries this node's agreements refused, newest first, for the IG officer's alerts.
+
+A refusal is an ``answer-sent`` entry whose decision was DENY: an authenticated partner asked
+for something no agreement allows (or an IG officer refused it after review). Requests refused
+before any decision (no signature, an unknown key) are Trust's refusals, not logged here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, select, text
+from sqlalchemy.engine import Engine
+
+from singleview.audit.models import LoggedEntry
+from singleview.audit.storage import REFUSED, AuditEntryRow
+
+
+def refused_query(since: dt.datetime, limit: int) -> Select[str]:
+    """The newest ``limit`` refused answers logged at or after ``since``.
+
+    Read backwards through ``ix_audit_entry_refused``, which holds by time only the entries
+    whose decision refused (this node's, and partners' refusals it received), so the query
+    reads little beyond what it returns (plan test). Entries logged at one moment (one group
+    commit) are put in index order among themselves. The kind is kept off its own index
+    (``kind || ''``), which holds every answer the node ever sent.
+    """
+    return (
+        select(AuditEntryRow.record)
+        .where(
+            AuditEntryRow.logged_at >= since,
+            (AuditEntryRow.kind + "") == "answer-sent",
+            text(REFUSED),
+        )
+        .order_by(AuditEntryRow.logged_at.desc(), AuditEntryRow.index.desc())
+        .limit(limit)
+    )
+
+
+def refused_since(engine: Engine, since: dt.datetime, limit: int = 100) -> list[LoggedEntry]:
+    """The answers this node refused since ``since``, newest first, at most ``limit``."""
+    with engine.connect() as conn:
+        records = conn.execute(refused_query(since, limit)).scalars().all()
+    return [LoggedEntry.from_bytes(record.encode()) for record in records]

@@ -1,0 +1,82 @@
+"""The alerts page lists the enquiries this node's agreements refused, read from its audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+
+from singleview.audit import AuditEntry, AuditLog, DecisionRecord, TreeHeadSigner
+from singleview.web import WebNode, ig
+from tests.audit.conftest import make_entry
+from tests.web.conftest import page_text, sign_in
+
+
+def refused(n: int, *reasons: str) -> AuditEntry:
+    """An answer the node refused, with the conditions it logged (``code:status``)."""
+    decision = DecisionRecord(outcome="DENY", reasons=reasons)
+    return make_entry(n).model_copy(update={"decision": decision, "purpose": "s47-enquiry"})
+
+
+@pytest.fixture
+def officer(node: WebNode, client: TestClient) -> TestClient:
+    """The IG officer, on a node that permitted one answer and refused two."""
+    signer = TreeHeadSigner(kid="node-key-1", private_key=Ed25519PrivateKey.generate())
+    node.audit_log = AuditLog(node.engine, "council-a", signer)
+    node.audit_log.extend(
+        [
+            make_entry(0),
+            refused(1, "requester-suspended:satisfied", "purpose-not-permitted:failed"),
+            refused(2, "role-not-permitted:failed", "case-reference-missing:failed"),
+        ]
+    )
+    sign_in(client, "imran")
+    return client
+
+
+def refused_rows(officer: TestClient) -> list[list[str]]:
+    page = officer.get("/ig/alerts")
+    assert page.status_code == 200
+    table = re.search(r'<table class="govuk-table" id="refused">(.*?)</table>', page.text, re.S)
+    if table is None:
+        assert "We refused no enquiry in the last" in page_text(page.text)
+        return []
+    return [
+        [page_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][1:]
+        for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table.group(1), re.S)
+        if "<td" in row
+    ]
+
+
+def test_each_refusal_says_who_asked_why_and_where_it_is_logged(officer: TestClient) -> None:
+    # Newest first; only the conditions that failed, as questions answered "No".
+    assert refused_rows(officer) == [
+        [
+            "pc-2 (Police officer) at org-police-north",
+            "Section 47 child protection enquiry",
+            "Does the agreement let the practitioner's role ask? No. "
+            "Does the enquiry give a case reference? No.",
+            "Entry 2",
+        ],
+        [
+            "pc-1 (Police officer) at org-police-north",
+            "Section 47 child protection enquiry",
+            "Does the agreement cover the purpose given? No.",
+            "Entry 1",
+        ],
+    ]
+
+
+def test_the_list_keeps_to_the_window_and_the_newest(
+    officer: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ig, "ALERT_LIST_LIMIT", 1)
+    assert [row[-1] for row in refused_rows(officer)] == ["Entry 2"]
+    assert "The newest 1 in the last 7 days" in page_text(officer.get("/ig/alerts").text)
+    monkeypatch.setattr(ig, "ALERT_LIST_LIMIT", 200)
+    assert "2 enquiries in the last 7 days" in page_text(officer.get("/ig/alerts").text)
+    monkeypatch.setattr(ig, "ALERT_WINDOW", dt.timedelta(0))
+    assert refused_rows(officer) == []
