@@ -60,12 +60,18 @@ class PartnerResult:
     @property
     def summary(self) -> str:
         """One line a practitioner can read."""
-        words = STATE_WORDS[self.state]
-        if self.state is PartnerState.REFUSED and self.refusal_text:
-            return f"{words}: {self.refusal_text}"
-        if self.state is PartnerState.NO_ANSWER and self.problem:
-            return f"{words} ({self.problem})"
-        return words
+        return summary_words(self.state, self.refusal_text, self.problem)
+
+
+def summary_words(state: PartnerState, refusal_text: str | None, problem: str | None) -> str:
+    """A partner's answer in one line: the state's words, with the partner's reason for a
+    refusal or what went wrong for a partner that did not answer."""
+    words = STATE_WORDS[state]
+    if state is PartnerState.REFUSED and refusal_text:
+        return f"{words}: {refusal_text}"
+    if state is PartnerState.NO_ANSWER and problem:
+        return f"{words} ({problem})"
+    return words
 
 
 def _call_priority(result: PartnerResult) -> tuple[int, int, float]:

@@ -15,7 +15,7 @@ from pydantic.alias_generators import to_camel
 
 from singleview.db import as_utc
 from singleview.exchange import storage
-from singleview.exchange.single_view import STATE_WORDS, PartnerState
+from singleview.exchange.single_view import PartnerState, summary_words
 from singleview.standards.answer import Answer, DecisionSummary
 from singleview.standards.enquiry import Enquiry
 from singleview.standards.involvement import Involvement, OrganisationContact
@@ -111,13 +111,7 @@ class EnquirySummary(_View):
 def _summary_words(row: storage.PartnerAnswerRow) -> str:
     if row.state == ASKING:
         return "Still waiting for an answer"
-    state = PartnerState(row.state)
-    words = STATE_WORDS[state]
-    if state is PartnerState.REFUSED and row.refusal_text:
-        return f"{words}: {row.refusal_text}"
-    if state is PartnerState.NO_ANSWER and row.problem:
-        return f"{words} ({row.problem})"
-    return words
+    return summary_words(PartnerState(row.state), row.refusal_text, row.problem)
 
 
 def partner_view(row: storage.PartnerAnswerRow) -> PartnerView:
