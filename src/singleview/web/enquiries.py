@@ -62,7 +62,9 @@ class PartnerLine:
     involvements: tuple[InvolvementLine, ...] = ()
     contact: Contact | None = None
     match_grade: str | None = None
-    #: what went wrong with a partner that did not answer, for whoever runs the node
+    #: what stays behind a click: what went wrong with a partner that did not answer, or what
+    #: a refusing partner said (``partner_words``)
+    detail_title: str | None = None
     detail: str | None = None
 
     @property

@@ -44,6 +44,7 @@ from singleview.web.enquiries import (
 )
 from singleview.web.frontend import FrontendMissingError
 from singleview.web.node import WebNode
+from singleview.web.partner_words import partner_words
 
 logger = logging.getLogger(__name__)
 
@@ -83,24 +84,18 @@ def _involvement(involvement: Involvement) -> InvolvementLine:
     )
 
 
-#: What a practitioner reads for a partner that did not answer, whatever the reason: the
-#: reason itself (a refused connection, a bad signature) is for the people who run the nodes.
-NO_ANSWER_WORDS = (
-    "Did not answer, so we cannot say whether they know this child. Call them if you need to know."
-)
-
-
 def _partner(view: PartnerView) -> PartnerLine:
-    no_answer = view.state == "no-answer"
+    words = partner_words(view)
     return PartnerLine(
         organisation_id=view.organisation_id,
         name=view.name,
         state=view.state,
-        summary=NO_ANSWER_WORDS if no_answer else view.summary,
+        summary=words.summary,
         involvements=tuple(_involvement(i) for i in view.involvements),
         contact=_front_door(view.contact),
         match_grade=view.match_grade,
-        detail=view.problem if no_answer else None,
+        detail_title=words.detail_title,
+        detail=words.detail,
     )
 
 
