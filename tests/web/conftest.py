@@ -114,6 +114,24 @@ def page_text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
+def table_rows(
+    client: httpx.Client | TestClient, path: str, table_id: str, otherwise: str
+) -> list[list[str]]:
+    """The data cells of the table ``table_id`` on the page at ``path``, row by row, as a
+    reader sees them; when the page has no such table, it must say ``otherwise``."""
+    page = client.get(path)
+    assert page.status_code == 200
+    table = re.search(rf'<table class="govuk-table" id="{table_id}">(.*?)</table>', page.text, re.S)
+    if table is None:
+        assert otherwise in page_text(page.text)
+        return []
+    return [
+        [page_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table.group(1), re.S)
+        if "<td" in row
+    ]
+
+
 def sign_in(client: httpx.Client, username: str, password: str = PASSWORD) -> str:
     """Sign in through the form; returns the session's CSRF token, read from the next page."""
     page = client.get("/sign-in")

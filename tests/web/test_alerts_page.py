@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -12,7 +11,7 @@ from fastapi.testclient import TestClient
 from singleview.audit import AuditEntry, AuditLog, DecisionRecord, TreeHeadSigner
 from singleview.web import WebNode, ig
 from tests.audit.conftest import make_entry
-from tests.web.conftest import page_text, sign_in
+from tests.web.conftest import page_text, sign_in, table_rows
 
 
 def refused(n: int, *reasons: str) -> AuditEntry:
@@ -38,17 +37,9 @@ def officer(node: WebNode, client: TestClient) -> TestClient:
 
 
 def refused_rows(officer: TestClient) -> list[list[str]]:
-    page = officer.get("/ig/alerts")
-    assert page.status_code == 200
-    table = re.search(r'<table class="govuk-table" id="refused">(.*?)</table>', page.text, re.S)
-    if table is None:
-        assert "We refused no enquiry in the last" in page_text(page.text)
-        return []
-    return [
-        [page_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][1:]
-        for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table.group(1), re.S)
-        if "<td" in row
-    ]
+    """The refusals the alerts page lists, without the time each was logged."""
+    rows = table_rows(officer, "/ig/alerts", "refused", "We refused no enquiry in the last")
+    return [row[1:] for row in rows]
 
 
 def test_each_refusal_says_who_asked_why_and_where_it_is_logged(officer: TestClient) -> None:

@@ -9,7 +9,6 @@ same page is then checked in Chromium with axe-core and photographed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import httpx
@@ -17,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.web import browsing
-from tests.web.conftest import page_text
+from tests.web.conftest import table_rows
 from tests.web.live import LiveNetwork, ask, build, running, signed_in, wait_for
 
 pytestmark = pytest.mark.slow
@@ -44,17 +43,8 @@ def police_has_answered(client: httpx.Client, enquiry_id: str) -> None:
 
 def volume_rows(officer: httpx.Client) -> list[list[str]]:
     """The rows of the alerts page's unusual-volume table, as the officer reads them."""
-    page = officer.get("/ig/alerts")
-    assert page.status_code == 200
-    table = re.search(r'<table class="govuk-table" id="volumes">(.*?)</table>', page.text, re.S)
-    if table is None:
-        assert "No organisation or practitioner has asked unusually often" in page_text(page.text)
-        return []
-    return [
-        [page_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table.group(1), re.S)
-        if "<td" in row
-    ]
+    nothing = "No organisation or practitioner has asked unusually often"
+    return table_rows(officer, "/ig/alerts", "volumes", nothing)
 
 
 def test_one_organisation_and_practitioner_asking_far_more_than_usual(
