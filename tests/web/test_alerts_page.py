@@ -29,7 +29,13 @@ def officer(node: WebNode, client: TestClient) -> TestClient:
         [
             make_entry(0),
             refused(1, "requester-suspended:satisfied", "purpose-not-permitted:failed"),
-            refused(2, "role-not-permitted:failed", "case-reference-missing:failed"),
+            # Two agreements refused it alike: the officer reads each failure once.
+            refused(
+                2,
+                "role-not-permitted:failed",
+                "case-reference-missing:failed",
+                "role-not-permitted:failed",
+            ),
         ]
     )
     sign_in(client, "imran")

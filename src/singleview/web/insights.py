@@ -29,6 +29,7 @@ OUTCOME_WORDS = {
     "PERMIT": "Permitted (PERMIT)",
     "DENY": "Refused (DENY)",
     "REVIEW": "Held for review (REVIEW)",
+    "no decision": "No decision recorded",
 }
 #: What the responder logs; the requester logs "enquiry-sent" and "answer-received".
 RESPONDER_KINDS = ("enquiry-received", "answer-sent", "review-decided")
@@ -52,7 +53,8 @@ def insight_charts(
     Each exchange counts once, on the day it began, however many entries it logged (what was
     sent, what was received, a held answer and the final one). Purposes and partners are named
     by ``purpose_name`` and ``partner_name`` (the vocabulary's label, the register's name), so
-    the key reads "Section 47 enquiry" and "Northmoor Police", not the codes the log keeps.
+    the key reads "Section 47 child protection enquiry" and "Northmoor Police", not the codes
+    the log keeps.
     """
     first = today - dt.timedelta(days=days - 1)
     window = [first + dt.timedelta(days=i) for i in range(days)]

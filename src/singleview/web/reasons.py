@@ -97,9 +97,11 @@ def logged_reason_lines(logged: Iterable[str]) -> list[ReasonLine]:
 
 
 def refusal_lines(decision: DecisionRecord | None) -> list[ReasonLine]:
-    """The conditions of a logged decision that did not hold: why it was refused."""
+    """The conditions of a logged decision that did not hold: why it was refused. A condition
+    several agreements failed alike is said once."""
     reasons = decision.reasons if decision is not None else ()
-    return [line for line in logged_reason_lines(reasons) if line.status != "satisfied"]
+    lines = [line for line in logged_reason_lines(reasons) if line.status != "satisfied"]
+    return list(dict.fromkeys(lines))
 
 
 def without_code(line: str, codes: Iterable[str]) -> tuple[str, str | None]:
