@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from singleview.standards.vocabulary import is_safeguarding_purpose, load_vocabulary
+from singleview.standards.vocabulary import is_safeguarding_purpose, label_of, load_vocabulary
 
 PURPOSES = "purposes"
 LEGAL_BASES = "legal-bases"
@@ -38,5 +38,4 @@ def is_safeguarding(purpose: str) -> bool:
 
 def label(scheme: str, code: str) -> str:
     """The British English label of a code, or the code itself when the scheme lacks it."""
-    concept = load_vocabulary(scheme).get(code)
-    return concept.pref_label if concept else code
+    return label_of(scheme, code)

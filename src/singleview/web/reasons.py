@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from singleview.audit import DecisionRecord
 from singleview.governance import Reason
-from singleview.standards.vocabulary import load_vocabulary
+from singleview.standards.vocabulary import label_of
 
 #: What each decision-reason code checks, asked as a question a "yes" answers.
 CHECKS: dict[str, str] = {
@@ -58,10 +58,7 @@ class ReasonLine:
 
 def check_for(code: str) -> str:
     """The question a decision-reason code answers (its vocabulary label if we have none)."""
-    if code in CHECKS:
-        return CHECKS[code]
-    concept = load_vocabulary("decision-reasons").get(code)
-    return concept.pref_label if concept else code
+    return CHECKS[code] if code in CHECKS else label_of("decision-reasons", code)
 
 
 def reason_line(code: str, status: str, detail: str = "") -> ReasonLine:
