@@ -53,8 +53,8 @@ class Base(DeclarativeBase):
 
 
 def as_utc(moment: dt.datetime) -> dt.datetime:
-    """A datetime read back from the database, in UTC. SQLite hands back naive datetimes;
-    everything the node stores was written in UTC."""
+    """``moment`` in UTC, a naive one taken as UTC: SQLite hands back naive datetimes, and
+    everything the node stores is written in UTC."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)

@@ -13,7 +13,7 @@ from sqlalchemy import Select, select, text
 from sqlalchemy.engine import Engine
 
 from singleview.audit.models import LoggedEntry
-from singleview.audit.storage import REFUSED, AuditEntryRow
+from singleview.audit.storage import REFUSED, AuditEntryRow, _conditions
 
 
 def refused_query(since: dt.datetime, limit: int) -> Select[str]:
@@ -22,16 +22,12 @@ def refused_query(since: dt.datetime, limit: int) -> Select[str]:
     Read backwards through ``ix_audit_entry_refused``, which holds by time only the entries
     whose decision refused (this node's, and partners' refusals it received), so the query
     reads little beyond what it returns (plan test). Entries logged at one moment (one group
-    commit) are put in index order among themselves. The kind is kept off its own index
-    (``kind || ''``), which holds every answer the node ever sent.
+    commit) are put in index order among themselves. The search's own conditions keep the kind
+    off its index, which holds every answer the node ever sent.
     """
     return (
         select(AuditEntryRow.record)
-        .where(
-            AuditEntryRow.logged_at >= since,
-            (AuditEntryRow.kind + "") == "answer-sent",
-            text(REFUSED),
-        )
+        .where(*_conditions(since=since, kinds=("answer-sent",)), text(REFUSED))
         .order_by(AuditEntryRow.logged_at.desc(), AuditEntryRow.index.desc())
         .limit(limit)
     )

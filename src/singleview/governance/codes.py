@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from singleview.standards.vocabulary import is_safeguarding_purpose, label_of, load_vocabulary
+from singleview.standards.vocabulary import is_safeguarding_purpose, load_vocabulary
 
 PURPOSES = "purposes"
 LEGAL_BASES = "legal-bases"
@@ -34,8 +34,3 @@ def is_code(scheme: str, code: str) -> bool:
 def is_safeguarding(purpose: str) -> bool:
     """Whether ``purpose`` is a safeguarding purpose (unknown codes are not)."""
     return is_safeguarding_purpose(purpose)
-
-
-def label(scheme: str, code: str) -> str:
-    """The British English label of a code, or the code itself when the scheme lacks it."""
-    return label_of(scheme, code)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from singleview.governance import codes
 from singleview.governance.documents import PolicyVersion
 from singleview.governance.models import Decision
+from singleview.standards.vocabulary import label_of
 
 _ROUTES = {
     "statutory": "a statutory route: the law lets the types of organisation named below "
@@ -46,7 +47,7 @@ _REMEDIES = {
 
 
 def _labels(scheme: str, values: Iterable[str], last: str = "and") -> str:
-    items = [codes.label(scheme, v) for v in values]
+    items = [label_of(scheme, v) for v in values]
     if not items:
         return "none"
     if len(items) == 1:

@@ -332,7 +332,6 @@ def ig_router(pages: Pages) -> APIRouter:
             list_limit=ALERT_LIST_LIMIT,
             named=name_and_id,
             volumes=volumes,
-            names={a.organisation: organisation_name(a.organisation) for a in volumes},
             baseline_days=VOLUME_BASELINE.days,
             days=ALERT_WINDOW.days,
         )
