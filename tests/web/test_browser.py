@@ -15,6 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from singleview.exchange.network import AGREEMENT_ID
 from tests.web.browsing import check, chromium, signed_in
 from tests.web.live import LiveNetwork, build, running
 
@@ -267,3 +268,55 @@ def test_a_partner_that_is_down_did_not_answer(browser: Browser, live: LiveNetwo
     )
     check(social_worker, "single-view-did-not-answer")
     social_worker.context.close()
+
+
+def test_a_partner_refusal_reads_as_what_it_means(browser: Browser, live: LiveNetwork) -> None:
+    """A GP at the council asks under the agreement, which does not name GPs: every partner
+    that answers refuses by policy, and the GP reads what that means, not the agreement's
+    codes. (Last in the module: the police have suspended the agreement by now and the youth
+    justice service is down, so the academy trust and the NHS trust answer by the agreement.)"""
+    admin = signed_in(browser, live.endpoints["council-csc"], "admin")
+    admin.get_by_role("link", name="Users").click()
+    admin.get_by_label("Username").fill("dr-grey")
+    admin.get_by_label("Full name").fill("Dr Grey")
+    admin.get_by_label("Practitioner", exact=True).check()
+    admin.get_by_label("Job (practitioners only)").select_option("gp")
+    admin.get_by_label("Password").fill("another long enough password")
+    admin.get_by_role("button", name="Add user").click()
+    expect(admin.get_by_text("Account dr-grey added")).to_be_visible()
+    # The users list names the job in words, as the form offered it.
+    expect(admin.get_by_role("row", name=re.compile("dr-grey"))).to_contain_text(
+        "Practitioner (General practitioner)"
+    )
+    admin.context.close()
+
+    gp = browser.new_context(base_url=live.endpoints["council-csc"]).new_page()
+    gp.goto("/sign-in")
+    gp.get_by_label("Username").fill("dr-grey")
+    gp.get_by_label("Password").fill("another long enough password")
+    gp.get_by_role("button", name="Sign in").click()
+    gp.get_by_label("First name").fill("Jane")
+    gp.get_by_label("Last name").fill("Smith")
+    gp.get_by_label("Day").fill("1")
+    gp.get_by_label("Month").fill("5")
+    gp.get_by_label("Year").fill("2015")
+    gp.get_by_label("Section 17 child in need assessment").check()
+    gp.get_by_label("Yes, consent was given").check()
+    gp.get_by_role("button", name="Ask every partner").click()
+    for organisation_id in ("academy-trust", "nhs-trust"):
+        partner = gp.locator(f'[data-partner="{organisation_id}"]')
+        expect(partner).to_have_attribute("data-state", "refused", timeout=WAIT_MS)
+        expect(partner.locator("p.govuk-body")).to_have_text(
+            "Refused to answer. Their agreement does not let your role ask. "
+            "Your information governance team can take it up with theirs."
+        )
+        # What the partner said, naming its agreement, waits behind a click.
+        said = partner.locator(".govuk-details__text")
+        expect(said).to_be_hidden()
+        partner.get_by_text("What they said").click()
+        expect(said).to_contain_text(f"{AGREEMENT_ID} does not let a gp ask")
+        # A refusal gives nothing about the child: no involvements, no one to call.
+        expect(partner.locator("table")).to_have_count(0)
+    expect(gp.get_by_role("heading", name="Who to call first")).to_have_count(0)
+    check(gp, "single-view-refused")
+    gp.context.close()
