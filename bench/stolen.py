@@ -23,14 +23,26 @@ def _cpu_jiffies() -> list[int] | None:
     return [int(value) for value in _STAT.read_text().splitlines()[0].split()[1:9]]
 
 
+def _percent(share: float | None) -> str:
+    return "n/a" if share is None else f"{100 * share:.0f} %"
+
+
 @dataclass
 class Stolen:
-    """The share of all CPU time the host stole during the ``with`` block (None: unknown)."""
+    """The share of all CPU time the host stole during the ``with`` block, and the share spent
+    idle with disk reads or writes outstanding (``iowait``: the host's disk, shared too, can
+    stall a node whose database pages it has to read back; None: unknown)."""
 
     share: float | None = None
+    io_wait: float | None = None
 
     def __str__(self) -> str:
-        return "n/a" if self.share is None else f"{100 * self.share:.0f} %"
+        return _percent(self.share)
+
+    @property
+    def disk(self) -> str:
+        """The ``iowait`` share, as a table cell."""
+        return _percent(self.io_wait)
 
 
 @contextmanager
@@ -44,4 +56,6 @@ def stolen() -> Iterator[Stolen]:
         after = _cpu_jiffies()
         if before is not None and after is not None:
             deltas = [b - a for a, b in zip(before, after, strict=True)]
-            result.share = deltas[7] / sum(deltas) if sum(deltas) else 0.0
+            total = sum(deltas)
+            result.share = deltas[7] / total if total else 0.0
+            result.io_wait = deltas[4] / total if total else 0.0
