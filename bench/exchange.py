@@ -7,7 +7,8 @@
 
 1. **One node** (SQLite, ``singleview node serve --workers N``) holding ``--records`` people,
    started each run from a copy of itself as built, with an empty audit log (``--keep-log``
-   starts it on the log the last run left instead, which grows by 11,200 entries a run with the defaults).
+   starts it on the log the last run left instead, which grows by 11,200 entries a run with
+   the defaults).
    Signed s47 enquiries, half about people the node holds, each authenticated, decided,
    matched, logged in the audit log and answered signed with a receipt; built and signed
    before the clock starts and sent by ``loadgen.py`` (keep-alive HTTP/1.1 on asyncio: it
