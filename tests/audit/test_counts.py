@@ -93,10 +93,10 @@ def test_the_count_reads_the_time_index_not_the_whole_log(small_sqlite_log: Engi
     # Not the kind's index, which holds every entry of that kind the node ever logged.
     assert "SEARCH audit_entry USING INDEX ix_audit_entry_logged_at" in plan, plan
     # The insights' summaries: the entries since through the same index, then each exchange's
-    # last answer and final answer by their position.
+    # last answer and final answer by their position, which is the table's row id (audit_0007).
     summaries = query_plan(small_sqlite_log, exchanges_since_query(now))
     assert "SEARCH audit_entry USING INDEX ix_audit_entry_logged_at" in summaries, summaries
-    assert summaries.count("USING INDEX sqlite_autoindex_audit_entry_1 (index=?)") == 2, summaries
+    assert summaries.count("USING INTEGER PRIMARY KEY (rowid=?)") == 2, summaries
 
 
 def test_an_exchange_is_summed_up_from_its_entries(audit_log: AuditLog) -> None:

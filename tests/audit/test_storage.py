@@ -242,3 +242,41 @@ def test_a_read_leaves_the_cycle_collector_as_it_found_it(audit_log: AuditLog) -
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _sqlite_layout(engine: Engine) -> tuple[str, list[str], int]:
+    """The declared type of ``index``, the table's indexes, and how many rows' row id is not
+    their ``index``."""
+    with engine.connect() as conn:
+        declared = next(
+            row[2]
+            for row in conn.exec_driver_sql("PRAGMA table_info(audit_entry)")
+            if row[1] == "index"
+        )
+        names = sorted(row[1] for row in conn.exec_driver_sql("PRAGMA index_list(audit_entry)"))
+        apart = conn.exec_driver_sql('SELECT count(*) FROM audit_entry WHERE rowid != "index"')
+        return declared, names, apart.scalar_one()
+
+
+def test_on_sqlite_an_entrys_position_is_its_row_id(
+    sqlite_url: str, signer: TreeHeadSigner, signing_key: Ed25519PrivateKey
+) -> None:
+    migrate(sqlite_url)
+    engine = create_engine(sqlite_url)
+    log = AuditLog(engine, LOG_ID, signer)
+    log.extend([make_entry(n) for n in range(5)])
+    declared, indexes, apart = _sqlite_layout(engine)
+    # INTEGER makes the key the row id: no separate index maps positions to row ids.
+    assert declared == "INTEGER"
+    assert not any(name.startswith("sqlite_autoindex") for name in indexes), indexes
+    assert apart == 0
+    # Back to before audit_0007, as a node logged under it, with entries logged there too;
+    # then up again: every entry is kept, in place, under the same indexes, and verifies.
+    command.downgrade(db._alembic_config(sqlite_url), "audit_0006")
+    assert _sqlite_layout(engine)[0] == "BIGINT"
+    log.extend([make_entry(n) for n in range(5, 8)])
+    migrate(sqlite_url)
+    assert _sqlite_layout(engine) == ("INTEGER", indexes, 0)
+    assert [e.index for e in log.entries_where()] == list(range(8))
+    report = verify_log(engine, LOG_ID, {"node-key-1": signing_key.public_key()})
+    assert report.ok, report.problems

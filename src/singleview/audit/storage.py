@@ -66,7 +66,11 @@ class AuditEntryRow(Base):
         ),
     )
 
-    index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # INTEGER on SQLite, so the position is the table's row id (audit_0007): its indexes then
+    # point at positions, and no separate index maps positions to row ids.
+    index: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False
+    )
     leaf_hash: Mapped[str] = mapped_column(String(64))
     record: Mapped[str] = mapped_column(Text)
     logged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
