@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from singleview import db
 from singleview.audit import (
@@ -280,3 +281,30 @@ def test_on_sqlite_an_entrys_position_is_its_row_id(
     assert [e.index for e in log.entries_where()] == list(range(8))
     report = verify_log(engine, LOG_ID, {"node-key-1": signing_key.public_key()})
     assert report.ok, report.problems
+
+
+def test_a_failed_rebuild_leaves_the_table_as_it_was(
+    sqlite_url: str, signer: TreeHeadSigner
+) -> None:
+    migrate(sqlite_url)
+    engine = create_engine(sqlite_url)
+    log = AuditLog(engine, LOG_ID, signer)
+    log.extend([make_entry(n) for n in range(4)])
+    config = db._alembic_config(sqlite_url)
+    command.downgrade(config, "audit_0006")
+    before = _sqlite_layout(engine)
+    # The rebuild's last step will fail: a table has taken the name of the index it makes last.
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_audit_entry_refused")
+        conn.exec_driver_sql("CREATE TABLE ix_audit_entry_refused (x INTEGER)")
+    with pytest.raises(OperationalError, match="ix_audit_entry_refused"):
+        command.upgrade(config, "audit_0007")
+    # The copy, the swap and the other indexes went with it: the table is as it was.
+    names = set(inspect(engine).get_table_names())
+    assert "audit_entry_rebuilt" not in names
+    declared, indexes, _ = _sqlite_layout(engine)
+    assert declared == "BIGINT"
+    assert set(indexes) == set(before[1]) - {"ix_audit_entry_refused"}
+    assert [e.index for e in log.entries_where()] == [0, 1, 2, 3]
+    with engine.connect() as conn:
+        assert "audit_0006" in MigrationContext.configure(conn).get_current_heads()
