@@ -5,8 +5,12 @@ import threading
 from typing import Any
 
 import pytest
+from alembic import command
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
+from singleview import db
 from singleview.db import create_engine, migrate, writer_turn
 
 
@@ -98,3 +102,36 @@ def test_postgresql_needs_no_queue_of_its_own(postgres_url: str) -> None:
     engine = create_engine(postgres_url)
     with writer_turn(engine), writer_turn(engine):  # a no-op: would deadlock if it locked
         pass
+
+
+def test_a_migration_that_fails_part_way_on_sqlite_can_simply_be_run_again(
+    sqlite_url: str,
+) -> None:
+    """audit_0005 adds two columns, then fills them from every entry. If the fill fails (or the
+    node is stopped during it), the columns must go too, or the next start fails on columns
+    that already exist and the node cannot be upgraded without hand repair."""
+    migrate(sqlite_url)
+    config = db._alembic_config(sqlite_url)
+    command.downgrade(config, "audit_0004")
+    engine = create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TRIGGER stop_the_fill BEFORE UPDATE ON audit_entry "
+            "BEGIN SELECT RAISE(ABORT, 'stopped part way'); END"
+        )
+        conn.exec_driver_sql(
+            'INSERT INTO audit_entry ("index", leaf_hash, record, logged_at, kind, request_id, '
+            "requester_org_id, responder_org_id) VALUES (0, 'h', '{}', '2026-11-22 10:00:00', "
+            "'answer-sent', 'r', 'a', 'b')"
+        )
+    with pytest.raises(IntegrityError, match="stopped part way"):
+        migrate(sqlite_url)
+    columns = {c["name"] for c in inspect(engine).get_columns("audit_entry")}
+    assert not {"purpose", "outcome"} & columns
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER stop_the_fill")
+    migrate(sqlite_url)
+    with engine.connect() as conn:
+        assert "audit_0007" in MigrationContext.configure(conn).get_current_heads()
+        assert conn.exec_driver_sql("SELECT purpose FROM audit_entry").all() == [(None,)]
+    engine.dispose()

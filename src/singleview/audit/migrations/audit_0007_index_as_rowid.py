@@ -9,9 +9,9 @@ its position: about 0.6-1 s a million entries when every entry matches.
 
 The table is rebuilt with ``index INTEGER``, the same rows in log order, and the same indexes.
 A node that stops or fails part way loses nothing and keeps nothing half done: the new table,
-the copy, the swap, the new indexes and the new revision are one transaction (SQLite's DDL is
-transactional). PostgreSQL is left as it is: its ``BIGINT`` key is already what its indexes
-point at.
+the copy, the swap, the new indexes and the new revision are one transaction (the migration
+environment runs SQLite's DDL in transactions too). PostgreSQL is left as it is: its
+``BIGINT`` key is already what its indexes point at.
 
 Revision ID: audit_0007
 Revises: audit_0006
@@ -59,9 +59,6 @@ def _rebuild(index_type: str) -> None:
     """The table again, with ``index`` declared ``index_type``, its rows and its indexes."""
     if op.get_bind().dialect.name != "sqlite":
         return
-    # Python's sqlite3 begins a transaction before a statement that changes data, never before
-    # DDL; one that changes nothing comes first, so the transaction holds every step below.
-    op.execute("DELETE FROM audit_entry WHERE 0")
     op.execute("DROP TABLE IF EXISTS audit_entry_rebuilt")
     op.execute(
         f"""CREATE TABLE audit_entry_rebuilt (
