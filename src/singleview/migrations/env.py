@@ -31,7 +31,9 @@ if sqlite:
 
     @event.listens_for(engine, "begin")
     def _begin_explicitly(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: a migration writes, so it takes the write lock first (waiting for a
+        # serving node's writer like any other), rather than fail to upgrade its read lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 with engine.connect() as connection:
