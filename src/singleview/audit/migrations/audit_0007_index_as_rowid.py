@@ -59,7 +59,6 @@ def _rebuild(index_type: str) -> None:
     """The table again, with ``index`` declared ``index_type``, its rows and its indexes."""
     if op.get_bind().dialect.name != "sqlite":
         return
-    op.execute("DROP TABLE IF EXISTS audit_entry_rebuilt")
     op.execute(
         f"""CREATE TABLE audit_entry_rebuilt (
             "index" {index_type} NOT NULL,
