@@ -1,4 +1,5 @@
-"""The answers a node refused, read from the log on each backend, newest first."""
+"""The answers a node refused, and partners' refusals of its enquiries, read from the log on each
+backend, newest first."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 
 from singleview.audit import AuditLog, DecisionRecord
-from singleview.audit.refused import refused_query, refused_since
+from singleview.audit.refused import PARTNERS_REFUSED, refused_query, refused_since
 from tests.audit.conftest import query_plan
 from tests.audit.test_counts import entry, moment
 
@@ -35,6 +36,9 @@ def test_only_refused_answers_since_the_time_newest_first(audit_log: AuditLog) -
         "req-00005"
     ]
     assert refused_since(audit_log.engine, dt.datetime.now(dt.UTC)) == []
+    # Asked for partners' refusals instead, it finds that one alone.
+    theirs = refused_since(audit_log.engine, since, kinds=PARTNERS_REFUSED)
+    assert [logged.entry.request_id for logged in theirs] == ["req-00004"]
 
 
 def test_refusals_are_read_back_through_their_own_index(small_sqlite_log: Engine) -> None:
@@ -43,3 +47,5 @@ def test_refusals_are_read_back_through_their_own_index(small_sqlite_log: Engine
     # entries are in time, then position, order (the position is the row id, audit_0007), so
     # nothing is sorted, not even the entries that share a moment (one group commit's).
     assert plan == "SEARCH audit_entry USING INDEX ix_audit_entry_refused (logged_at>?)", plan
+    theirs = refused_query(dt.datetime.now(dt.UTC), 100, PARTNERS_REFUSED)
+    assert query_plan(small_sqlite_log, theirs) == plan

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from singleview.audit import EntryNotFoundError, LogEmptyError, LoggedEntry, ReceiptError
 from singleview.audit import verify_receipt as check_receipt
 from singleview.audit.counts import exchanges_per_practitioner, exchanges_since
-from singleview.audit.refused import refused_since
+from singleview.audit.refused import PARTNERS_REFUSED, WE_REFUSED, refused_since
 from singleview.audit.storage import Narrowing
 from singleview.audit.verify import verify_log
 from singleview.governance import (
@@ -36,6 +36,7 @@ from singleview.web.charts import bar_chart_svg, legend
 from singleview.web.insights import RESPONDER_KINDS, insight_charts, unusual_volumes
 from singleview.web.pages import Pages
 from singleview.web.reasons import (
+    ReasonLine,
     logged_reason_lines,
     reason_lines,
     refusal_lines,
@@ -303,10 +304,11 @@ def ig_router(pages: Pages) -> APIRouter:
         signed = require(node, request, "ig-officer")
         now = node.clock()
         refusals = list_refusals(node.engine, since=now - ALERT_WINDOW, limit=ALERT_LIST_LIMIT)
-        refused = [
-            (logged, refusal_lines(logged.entry.decision))
-            for logged in refused_since(node.engine, now - ALERT_WINDOW, ALERT_LIST_LIMIT)
-        ]
+
+        def refused_of(kinds: tuple[str, ...]) -> list[tuple[LoggedEntry, list[ReasonLine]]]:
+            found = refused_since(node.engine, now - ALERT_WINDOW, ALERT_LIST_LIMIT, kinds)
+            return [(logged, refusal_lines(logged.entry.decision)) for logged in found]
+
         # Only what we answered counts, and a requester's own entries are most of its log.
         counts = exchanges_per_practitioner(
             node.engine,
@@ -328,7 +330,8 @@ def ig_router(pages: Pages) -> APIRouter:
             signed=signed,
             section="/ig/alerts",
             refusals=refusals,
-            refused=refused,
+            refused=refused_of(WE_REFUSED),
+            refused_us=refused_of(PARTNERS_REFUSED),
             list_limit=ALERT_LIST_LIMIT,
             named=name_and_id,
             volumes=volumes,
