@@ -273,8 +273,9 @@ def test_a_partner_that_is_down_did_not_answer(browser: Browser, live: LiveNetwo
 def test_a_partner_refusal_reads_as_what_it_means(browser: Browser, live: LiveNetwork) -> None:
     """A GP at the council asks under the agreement, which does not name GPs: every partner
     that answers refuses by policy, and the GP reads what that means, not the agreement's
-    codes. (Last in the module: the police have suspended the agreement by now and the youth
-    justice service is down, so the academy trust and the NHS trust answer by the agreement.)"""
+    codes; the council's IG officer finds the refusals among their alerts. (Last in the
+    module: the police have suspended the agreement by now and the youth justice service is
+    down, so the academy trust and the NHS trust answer by the agreement.)"""
     admin = signed_in(browser, live.endpoints["council-csc"], "admin")
     admin.get_by_role("link", name="Users").click()
     admin.get_by_label("Username").fill("dr-grey")
@@ -320,3 +321,13 @@ def test_a_partner_refusal_reads_as_what_it_means(browser: Browser, live: LiveNe
     expect(gp.get_by_role("heading", name="Who to call first")).to_have_count(0)
     check(gp, "single-view-refused")
     gp.context.close()
+    # The council's IG officer, whom the GP was told to go to, finds the refusals in the alerts.
+    officer = signed_in(browser, live.endpoints["council-csc"], "ig-officer")
+    officer.goto("/ig/alerts")
+    refused_us = officer.locator("#refused-us")
+    for partner in ("Northmoor Academies (academy-trust)", "Northmoor NHS Trust (nhs-trust)"):
+        row = refused_us.get_by_role("row").filter(has_text=partner)
+        expect(row).to_contain_text("(General practitioner)")
+        expect(row).to_contain_text("Does the agreement let the practitioner's role ask? No.")
+    check(officer, "ig-alerts-refused-by-partners")
+    officer.context.close()
