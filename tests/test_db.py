@@ -9,8 +9,10 @@ from alembic import command
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
+from typer.testing import CliRunner
 
 from singleview import db
+from singleview.cli import app
 from singleview.db import create_engine, migrate, writer_turn
 
 
@@ -135,3 +137,14 @@ def test_a_migration_that_fails_part_way_on_sqlite_can_simply_be_run_again(
         assert "audit_0007" in MigrationContext.configure(conn).get_current_heads()
         assert conn.exec_driver_sql("SELECT purpose FROM audit_entry").all() == [(None,)]
     engine.dispose()
+
+
+def test_db_upgrade_says_what_it_moved_to_and_never_prints_a_password(sqlite_url: str) -> None:
+    runner = CliRunner()
+    first = runner.invoke(app, ["db", "upgrade", "--database-url", sqlite_url])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith(f"database at {sqlite_url} is up to date; now at audit_0007, ")
+    again = runner.invoke(app, ["db", "upgrade", "--database-url", sqlite_url])
+    assert again.output == f"database at {sqlite_url} was already up to date\n"
+    url = "postgresql://singleview:s3cret-Pa55@db.example:5432/node"
+    assert db.shown(url) == "postgresql://singleview:***@db.example:5432/node"

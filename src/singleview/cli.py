@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from singleview.db import migrate
+from singleview.db import migrate, revisions, shown
 from singleview.settings import get_settings
 
 app = typer.Typer(
@@ -25,10 +25,16 @@ app.add_typer(db_app, name="db")
 def db_upgrade(
     database_url: str = typer.Option(None, "--database-url", help="Defaults to the node's."),
 ) -> None:
-    """Create or migrate every table the node needs."""
+    """Create or migrate every table the node needs (one transaction: stopped part way, it
+    leaves the database as it was)."""
     url = database_url or get_settings().database_url
+    before = revisions(url)
     migrate(url)
-    typer.echo(f"database at {url} is up to date")
+    moved = sorted(revisions(url) - before)
+    if moved:
+        typer.echo(f"database at {shown(url)} is up to date; now at {', '.join(moved)}")
+    else:
+        typer.echo(f"database at {shown(url)} was already up to date")
 
 
 # Each capability mounts its own sub-app below, one line each:

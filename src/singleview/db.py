@@ -21,6 +21,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, event
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Engine, make_url
@@ -193,6 +194,21 @@ def _alembic_config(url: str) -> Config:
 def migrate(url: str) -> None:
     """Bring the database at ``url`` up to the newest revision of every capability."""
     command.upgrade(_alembic_config(url), "heads")
+
+
+def revisions(url: str) -> set[str]:
+    """The revision each capability's tables are at in the database at ``url`` (none yet: empty)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads())
+    finally:
+        engine.dispose()
+
+
+def shown(url: str) -> str:
+    """``url`` fit to print: its password, if any, hidden."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @contextlib.contextmanager
