@@ -148,3 +148,15 @@ def test_db_upgrade_says_what_it_moved_to_and_never_prints_a_password(sqlite_url
     assert again.output == f"database at {sqlite_url} was already up to date\n"
     url = "postgresql://singleview:s3cret-Pa55@db.example:5432/node"
     assert db.shown(url) == "postgresql://singleview:***@db.example:5432/node"
+
+
+def test_db_upgrade_names_a_database_it_cannot_open_and_hides_its_password() -> None:
+    url = "postgresql://sv:S3cret-pw@127.0.0.1:1/node"  # nothing listens on port 1
+    result = CliRunner().invoke(app, ["db", "upgrade", "--database-url", url])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert said.startswith(
+        "error: cannot open the database at postgresql://sv:***@127.0.0.1:1/node: "
+    )
+    assert "S3cret" not in result.output
+    assert "Traceback" not in result.output

@@ -6,8 +6,9 @@ Each capability keeps its commands in its own ``cli.py`` and is mounted here by 
 from __future__ import annotations
 
 import typer
+from rich.console import Console
 
-from singleview.db import migrate, revisions, shown
+from singleview.db import DatabaseUnreachableError, migrate, reachable, revisions, shown
 from singleview.settings import get_settings
 
 app = typer.Typer(
@@ -28,6 +29,11 @@ def db_upgrade(
     """Create or migrate every table the node needs (one transaction: stopped part way, it
     leaves the database as it was)."""
     url = database_url or get_settings().database_url
+    try:
+        reachable(url)
+    except DatabaseUnreachableError as error:
+        Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(code=1) from error
     before = revisions(url)
     migrate(url)
     moved = sorted(revisions(url) - before)

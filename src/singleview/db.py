@@ -25,6 +25,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, event
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -191,8 +192,30 @@ def _alembic_config(url: str) -> Config:
     return config
 
 
+class DatabaseUnreachableError(RuntimeError):
+    """The database could not be opened at all (no such host, refused, wrong password, a
+    folder that does not exist): said once, with the URL's password hidden."""
+
+
+def reachable(url: str) -> None:
+    """Open and close one connection to ``url``; DatabaseUnreachableError if that fails."""
+    engine = create_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        raise DatabaseUnreachableError(
+            f"cannot open the database at {shown(url)}: {str(error.orig).strip()}"
+        ) from error
+    finally:
+        engine.dispose()
+
+
 def migrate(url: str) -> None:
-    """Bring the database at ``url`` up to the newest revision of every capability."""
+    """Bring the database at ``url`` up to the newest revision of every capability.
+
+    Raises DatabaseUnreachableError when it cannot be opened."""
+    reachable(url)
     command.upgrade(_alembic_config(url), "heads")
 
 

@@ -61,3 +61,21 @@ def test_serve_with_workers_says_when_its_port_is_taken(network: Network) -> Non
         )  # fmt: skip
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_serve_names_a_database_it_cannot_open(tmp_path: Path) -> None:
+    missing = tmp_path / "absent" / "node.db"
+    made = runner.invoke(
+        app,
+        [
+            "node", "init", "--id", "police", "--base-url", "http://127.0.0.1:1",
+            "--register-source", "register.jws", "--trust-anchor", "anchor.jwks.json",
+            "--folder", str(tmp_path), "--database-url", f"sqlite:///{missing}",
+        ],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(app, ["node", "serve", "--config", str(tmp_path / "node.yaml")])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert f"cannot open the database at sqlite:///{missing}: unable to open database file" in said
+    assert "Traceback" not in result.output

@@ -14,7 +14,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from singleview.db import migrate
+from singleview.db import DatabaseUnreachableError, migrate
 from singleview.exchange.config import NodeConfig, NodeConfigError, load_config, write_config
 from singleview.exchange.node import open_node
 from singleview.exchange.requester import (
@@ -60,7 +60,13 @@ def serve(
     from singleview.exchange.serving import serve_workers
 
     settings = _config(config)
-    migrate(settings.database_url)
+    try:
+        migrate(settings.database_url)
+    except DatabaseUnreachableError as error:
+        Console(stderr=True, soft_wrap=True).print(
+            f"[red]error:[/red] {config}: {error}", highlight=False
+        )
+        raise typer.Exit(code=1) from error
     if port is None:
         parts = urlsplit(settings.public_base_url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
