@@ -25,7 +25,7 @@ CHECKS: dict[str, str] = {
     "purpose-not-permitted": "Does the agreement cover the purpose given?",
     "policy-expired": "Is the agreement in force?",
     "policy-not-yet-in-force": "Is the agreement in force?",
-    "policy-unknown": "Do we hold the agreement the enquiry names?",
+    "policy-unknown": "Does the organisation answering hold the agreement the enquiry names?",
     "policy-digest-mismatch": "Do both sides hold the same text of the agreement?",
     "no-applicable-policy": "Does an agreement cover this enquiry?",
     "case-reference-missing": "Does the enquiry give a case reference?",
@@ -33,7 +33,9 @@ CHECKS: dict[str, str] = {
     "consent-missing": "Was the person's consent recorded?",
     "consent-expired": "Is the consent still in date?",
     "consent-out-of-scope": "Does the consent cover this purpose?",
-    "service-suppressed": "Do our local rules let every service's records be shared?",
+    "service-suppressed": (
+        "Do the answering organisation's local rules let every service's records be shared?"
+    ),
     # Unknown while the enquiry waits in the review queue; settled by the officer's verdict.
     "professional-judgement": "Has an IG officer approved it?",
 }
