@@ -68,12 +68,12 @@ def check(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def signed_in(browser: Browser, base: str, username: str) -> Page:
+def signed_in(browser: Browser, base: str, username: str, password: str = PASSWORD) -> Page:
     """A fresh browser context signed in as ``username`` on the node at ``base``."""
     page = browser.new_context(base_url=base).new_page()
     page.goto("/sign-in")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as")).to_be_visible()
     return page

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from singleview.exchange.network import AGREEMENT_ID
 from tests.web.browsing import check, chromium, signed_in
@@ -22,6 +22,7 @@ from tests.web.live import LiveNetwork, build, running
 pytestmark = pytest.mark.slow
 
 WAIT_MS = 45_000
+GP_PASSWORD = "another long enough password"
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,40 @@ def browser() -> Iterator[Browser]:
     """The system Chromium, headless, talking only to loopback."""
     with chromium() as launched:
         yield launched
+
+
+def add_practitioner(admin: Page, username: str, name: str, job: str, password: str) -> None:
+    """The administrator adds a practitioner with ``job`` from the users page."""
+    admin.get_by_role("link", name="Users").click()
+    admin.get_by_label("Username").fill(username)
+    admin.get_by_label("Full name").fill(name)
+    admin.get_by_label("Practitioner", exact=True).check()
+    admin.get_by_label("Job (practitioners only)").select_option(job)
+    admin.get_by_label("Password").fill(password)
+    admin.get_by_role("button", name="Add user").click()
+    expect(admin.get_by_text(f"Account {username} added")).to_be_visible()
+
+
+def fill_child(page: Page, first: str, last: str, born: str) -> None:
+    """The enquiry form's child: names, and the date of birth given as day/month/year."""
+    day, month, year = born.split("/")
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Day").fill(day)
+    page.get_by_label("Month").fill(month)
+    page.get_by_label("Year").fill(year)
+
+
+def expect_line(partner: Locator, state: str, words: str, behind: tuple[str, str]) -> None:
+    """A partner's line in the single view: its state, the words the practitioner reads, and
+    ``behind``: the link that opens the detail, and what the detail, hidden till then, says."""
+    expect(partner).to_have_attribute("data-state", state, timeout=WAIT_MS)
+    expect(partner.locator("p.govuk-body")).to_have_text(words)
+    opened_by, detail = behind
+    hidden = partner.locator(".govuk-details__text")
+    expect(hidden).to_be_hidden()
+    partner.get_by_text(opened_by).click()
+    expect(hidden).to_contain_text(detail)
 
 
 def settle(page: Page, decision: str, reason: str) -> None:
@@ -71,14 +106,7 @@ def test_administrator_sees_the_register_and_adds_a_user(
         expect(page.get_by_role("rowheader", name=re.compile(name))).to_be_visible()
     expect(page.get_by_role("cell", name="Local authority children's social care")).to_be_visible()
     check(page, "admin-register")
-    page.get_by_role("link", name="Users").click()
-    page.get_by_label("Username").fill("priya")
-    page.get_by_label("Full name").fill("Priya Patel")
-    page.get_by_label("Practitioner", exact=True).check()
-    page.get_by_label("Job (practitioners only)").select_option("health-visitor")
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Add user").click()
-    expect(page.get_by_text("Account priya added")).to_be_visible()
+    add_practitioner(page, "priya", "Priya Patel", "health-visitor", "a long enough password")
     check(page, "admin-users")
     # The administrator has no business in the review queue.
     page.goto("/ig/review")
@@ -95,11 +123,7 @@ def test_an_approval_in_the_review_queue_completes_a_waiting_enquiry(
     expect(social_worker.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(social_worker.get_by_role("link", name="Enter the child's first name")).to_be_visible()
     check(social_worker, "enquiry-form-errors")
-    social_worker.get_by_label("First name").fill("Jane")
-    social_worker.get_by_label("Last name").fill("Smith")
-    social_worker.get_by_label("Day").fill("1")
-    social_worker.get_by_label("Month").fill("5")
-    social_worker.get_by_label("Year").fill("2015")
+    fill_child(social_worker, "Jane", "Smith", "1/5/2015")
     social_worker.get_by_label("Early help").check()
     social_worker.get_by_label("Yes, consent was given").check()
     social_worker.get_by_label("Case reference").fill("EH-2026-7")
@@ -243,26 +267,20 @@ def check_ig_pages(officer: Page, live: LiveNetwork) -> None:
 def test_a_partner_that_is_down_did_not_answer(browser: Browser, live: LiveNetwork) -> None:
     live.stop("youth-justice")
     social_worker = signed_in(browser, live.endpoints["council-csc"], "practitioner")
-    social_worker.get_by_label("First name").fill("Omar")
-    social_worker.get_by_label("Last name").fill("Khan")
-    social_worker.get_by_label("Day").fill("14")
-    social_worker.get_by_label("Month").fill("9")
-    social_worker.get_by_label("Year").fill("2012")
+    fill_child(social_worker, "Omar", "Khan", "14/9/2012")
     social_worker.get_by_label("Section 47 child protection enquiry").check()
     social_worker.get_by_label("Case reference").fill("S47-2026-9")
     social_worker.get_by_role("button", name="Ask every partner").click()
     youth_justice = social_worker.locator('[data-partner="youth-justice"]')
-    expect(youth_justice).to_have_attribute("data-state", "no-answer", timeout=WAIT_MS)
-    expect(youth_justice.get_by_text("Did not answer").first).to_be_visible()
     # The social worker reads what it means and what to do; the error is for the IT team.
-    expect(youth_justice.locator("p.govuk-body")).to_have_text(
+    expect_line(
+        youth_justice,
+        "no-answer",
         "Did not answer, so we cannot say whether they know this child. "
-        "Call them if you need to know."
+        "Call them if you need to know.",
+        ("What went wrong, for your IT team", "could not connect"),
     )
-    detail = youth_justice.locator(".govuk-details__text")
-    expect(detail).to_be_hidden()
-    youth_justice.get_by_text("What went wrong, for your IT team").click()
-    expect(detail).to_contain_text("could not connect")
+    expect(youth_justice.get_by_text("Did not answer").first).to_be_visible()
     expect(social_worker.locator('[data-partner="academy-trust"]')).to_have_attribute(
         "data-state", "known", timeout=WAIT_MS
     )
@@ -277,45 +295,28 @@ def test_a_partner_refusal_reads_as_what_it_means(browser: Browser, live: LiveNe
     module: the police have suspended the agreement by now and the youth justice service is
     down, so the academy trust and the NHS trust answer by the agreement.)"""
     admin = signed_in(browser, live.endpoints["council-csc"], "admin")
-    admin.get_by_role("link", name="Users").click()
-    admin.get_by_label("Username").fill("dr-grey")
-    admin.get_by_label("Full name").fill("Dr Grey")
-    admin.get_by_label("Practitioner", exact=True).check()
-    admin.get_by_label("Job (practitioners only)").select_option("gp")
-    admin.get_by_label("Password").fill("another long enough password")
-    admin.get_by_role("button", name="Add user").click()
-    expect(admin.get_by_text("Account dr-grey added")).to_be_visible()
+    add_practitioner(admin, "dr-grey", "Dr Grey", "gp", GP_PASSWORD)
     # The users list names the job in words, as the form offered it.
     expect(admin.get_by_role("row", name=re.compile("dr-grey"))).to_contain_text(
         "Practitioner (General practitioner)"
     )
     admin.context.close()
 
-    gp = browser.new_context(base_url=live.endpoints["council-csc"]).new_page()
-    gp.goto("/sign-in")
-    gp.get_by_label("Username").fill("dr-grey")
-    gp.get_by_label("Password").fill("another long enough password")
-    gp.get_by_role("button", name="Sign in").click()
-    gp.get_by_label("First name").fill("Jane")
-    gp.get_by_label("Last name").fill("Smith")
-    gp.get_by_label("Day").fill("1")
-    gp.get_by_label("Month").fill("5")
-    gp.get_by_label("Year").fill("2015")
+    gp = signed_in(browser, live.endpoints["council-csc"], "dr-grey", GP_PASSWORD)
+    fill_child(gp, "Jane", "Smith", "1/5/2015")
     gp.get_by_label("Section 17 child in need assessment").check()
     gp.get_by_label("Yes, consent was given").check()
     gp.get_by_role("button", name="Ask every partner").click()
     for organisation_id in ("academy-trust", "nhs-trust"):
         partner = gp.locator(f'[data-partner="{organisation_id}"]')
-        expect(partner).to_have_attribute("data-state", "refused", timeout=WAIT_MS)
-        expect(partner.locator("p.govuk-body")).to_have_text(
-            "Refused to answer. Their agreement does not let your role ask. "
-            "Your information governance team can take it up with theirs."
-        )
         # What the partner said, naming its agreement, waits behind a click.
-        said = partner.locator(".govuk-details__text")
-        expect(said).to_be_hidden()
-        partner.get_by_text("What they said").click()
-        expect(said).to_contain_text(f"{AGREEMENT_ID} does not let a gp ask")
+        expect_line(
+            partner,
+            "refused",
+            "Refused to answer. Their agreement does not let your role ask. "
+            "Your information governance team can take it up with theirs.",
+            ("What they said", f"{AGREEMENT_ID} does not let a gp ask"),
+        )
         # A refusal gives nothing about the child: no involvements, no one to call.
         expect(partner.locator("table")).to_have_count(0)
     expect(gp.get_by_role("heading", name="Who to call first")).to_have_count(0)
