@@ -83,11 +83,16 @@ def _sqlite_pragmas(
 
 
 def sqlite_synchronous(url: str) -> str:
-    """The ``?synchronous=`` a SQLite database URL asks for ("normal" when it names none, and
-    for other databases); ValueError naming the option when it is not one we know."""
+    """The ``?synchronous=`` a SQLite database URL asks for ("normal" when it names none);
+    ValueError naming the option when it is not one we know, or the database is not SQLite."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or "synchronous" not in parsed.query:
+    if "synchronous" not in parsed.query:
         return "normal"
+    if parsed.get_backend_name() != "sqlite":
+        raise ValueError(
+            "?synchronous= is for SQLite files; PostgreSQL already waits for the disk at every "
+            "commit (its synchronous_commit setting)"
+        )
     given = parsed.query["synchronous"]
     if isinstance(given, str) and given.lower() in SQLITE_SYNCHRONOUS:
         return given.lower()

@@ -97,3 +97,8 @@ def test_a_sqlite_durability_option_is_kept_and_a_wrong_one_named(tmp_path: Path
     path.write_text("\n".join([*lines, "database_url: sqlite:///node.db?synchronous=off"]) + "\n")
     with pytest.raises(NodeConfigError, match=r"database_url.*synchronous= must be one of"):
         load_config(path)
+    # PostgreSQL has no such option in its URL: said when the file is read, not at connection.
+    postgres = "database_url: postgresql://sv@db.example/node?synchronous=full"
+    path.write_text("\n".join([*lines, postgres]) + "\n")
+    with pytest.raises(NodeConfigError, match=r"database_url.*synchronous= is for SQLite files"):
+        load_config(path)
