@@ -160,3 +160,13 @@ def test_db_upgrade_names_a_database_it_cannot_open_and_hides_its_password() -> 
     )
     assert "S3cret" not in result.output
     assert "Traceback" not in result.output
+    # Nor a traceback for a URL that is not one, nor for one with an option it may not have.
+    for wrong, why in (
+        ("not a URL, pw S3cret@", "error: the database URL cannot be read: "),
+        (url + "?synchronous=full", "?synchronous= is for SQLite files"),
+    ):
+        result = CliRunner().invoke(app, ["db", "upgrade", "--database-url", wrong])
+        assert result.exit_code == 1
+        assert why in result.output
+        assert "S3cret" not in result.output
+        assert "Traceback" not in result.output

@@ -25,7 +25,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, event
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -203,8 +203,16 @@ class DatabaseUnreachableError(RuntimeError):
 
 
 def reachable(url: str) -> None:
-    """Open and close one connection to ``url``; DatabaseUnreachableError if that fails."""
-    engine = create_engine(url)
+    """Open and close one connection to ``url``; DatabaseUnreachableError if that fails, or if
+    ``url`` cannot be read as a database URL at all."""
+    try:
+        engine = create_engine(url)
+    except ArgumentError as error:  # not a URL: its text may hold a password, so not shown
+        raise DatabaseUnreachableError(f"the database URL cannot be read: {error}") from error
+    except ValueError as error:  # an option of ours it gives wrongly
+        raise DatabaseUnreachableError(
+            f"cannot open the database at {shown(url)}: {error}"
+        ) from error
     try:
         with engine.connect():
             pass
