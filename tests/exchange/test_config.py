@@ -102,3 +102,8 @@ def test_a_sqlite_durability_option_is_kept_and_a_wrong_one_named(tmp_path: Path
     path.write_text("\n".join([*lines, postgres]) + "\n")
     with pytest.raises(NodeConfigError, match=r"database_url.*synchronous= is for SQLite files"):
         load_config(path)
+    # Not a URL at all: named, and its text (which may hold a password) not repeated.
+    path.write_text("\n".join([*lines, 'database_url: "pw S3cret@ not a URL"']) + "\n")
+    with pytest.raises(NodeConfigError, match=r"database_url: not a database URL") as refused:
+        load_config(path)
+    assert "S3cret" not in str(refused.value)
