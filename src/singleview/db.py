@@ -199,7 +199,8 @@ def _alembic_config(url: str) -> Config:
 
 class DatabaseUnreachableError(RuntimeError):
     """The database could not be opened at all (no such host, refused, wrong password, a
-    folder that does not exist): said once, with the URL's password hidden."""
+    folder that does not exist), or its URL could not be read: said once, with the URL's
+    password hidden."""
 
 
 def reachable(url: str) -> None:
