@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from singleview.db import DatabaseUnreachableError, migrate, reachable, revisions, shown
+from singleview.db import DatabaseUnreachableError, migrate, revisions, shown
 from singleview.settings import get_settings
 
 app = typer.Typer(
@@ -30,11 +30,10 @@ def db_upgrade(
     leaves the database as it was)."""
     url = database_url or get_settings().database_url
     try:
-        reachable(url)
+        before = revisions(url)
     except DatabaseUnreachableError as error:
         Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(code=1) from error
-    before = revisions(url)
     migrate(url)
     moved = sorted(revisions(url) - before)
     if moved:

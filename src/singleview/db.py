@@ -24,7 +24,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, event
 from sqlalchemy import create_engine as sa_create_engine
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -82,10 +82,22 @@ def _sqlite_pragmas(
     cursor.close()
 
 
+def _parsed(url: str) -> URL:
+    """``url`` read as a database URL; ValueError when it is not one. The error does not repeat
+    the text, which may hold a password."""
+    try:
+        return make_url(url)
+    except ArgumentError as error:
+        raise ValueError(
+            "not a database URL (like sqlite:///node.db or postgresql://user@host/name)"
+        ) from error
+
+
 def sqlite_synchronous(url: str) -> str:
     """The ``?synchronous=`` a SQLite database URL asks for ("normal" when it names none);
-    ValueError naming the option when it is not one we know, or the database is not SQLite."""
-    parsed = make_url(url)
+    ValueError naming the option when it is not one we know, or the database is not SQLite,
+    or ``url`` is not a database URL."""
+    parsed = _parsed(url)
     if "synchronous" not in parsed.query:
         return "normal"
     if parsed.get_backend_name() != "sqlite":
@@ -106,7 +118,7 @@ def create_engine(url: str, *, wal_autocheckpoint: bool = True, **kwargs: Any) -
     that runs a :class:`singleview.wal.WalCheckpointer` instead (a serving node does). A SQLite
     URL may end in ``?synchronous=full`` (or ``normal``, the default).
     """
-    parsed = make_url(url)
+    parsed = _parsed(url)
     if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     synchronous = sqlite_synchronous(url)
@@ -199,28 +211,30 @@ def _alembic_config(url: str) -> Config:
 
 class DatabaseUnreachableError(RuntimeError):
     """The database could not be opened at all (no such host, refused, wrong password, a
-    folder that does not exist), or its URL could not be read: said once, with the URL's
+    folder that does not exist), or its URL could not be used: said once, with the URL's
     password hidden."""
 
 
-def reachable(url: str) -> None:
-    """Open and close one connection to ``url``; DatabaseUnreachableError if that fails, or if
-    ``url`` cannot be read as a database URL at all."""
+def _unusable(url: str, why: object) -> DatabaseUnreachableError:
+    try:
+        where = f"cannot open the database at {shown(url)}"
+    except ValueError:
+        where = "the database URL cannot be read"
+    return DatabaseUnreachableError(f"{where}: {why}")
+
+
+def revisions(url: str) -> set[str]:
+    """The revision each capability's tables are at in the database at ``url`` (none yet:
+    empty). DatabaseUnreachableError when the database cannot be opened."""
     try:
         engine = create_engine(url)
-    except ArgumentError as error:  # not a URL: its text may hold a password, so not shown
-        raise DatabaseUnreachableError(f"the database URL cannot be read: {error}") from error
-    except ValueError as error:  # an option of ours it gives wrongly
-        raise DatabaseUnreachableError(
-            f"cannot open the database at {shown(url)}: {error}"
-        ) from error
+    except ValueError as error:
+        raise _unusable(url, error) from error
     try:
-        with engine.connect():
-            pass
+        with engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads())
     except OperationalError as error:
-        raise DatabaseUnreachableError(
-            f"cannot open the database at {shown(url)}: {str(error.orig).strip()}"
-        ) from error
+        raise _unusable(url, str(error.orig).strip()) from error
     finally:
         engine.dispose()
 
@@ -228,24 +242,15 @@ def reachable(url: str) -> None:
 def migrate(url: str) -> None:
     """Bring the database at ``url`` up to the newest revision of every capability.
 
-    Raises DatabaseUnreachableError when it cannot be opened."""
-    reachable(url)
+    Raises DatabaseUnreachableError when it cannot be opened (checked first, so that is said
+    in one line rather than from inside a migration)."""
+    revisions(url)
     command.upgrade(_alembic_config(url), "heads")
-
-
-def revisions(url: str) -> set[str]:
-    """The revision each capability's tables are at in the database at ``url`` (none yet: empty)."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return set(MigrationContext.configure(connection).get_current_heads())
-    finally:
-        engine.dispose()
 
 
 def shown(url: str) -> str:
     """``url`` fit to print: its password, if any, hidden."""
-    return make_url(url).render_as_string(hide_password=True)
+    return _parsed(url).render_as_string(hide_password=True)
 
 
 @contextlib.contextmanager

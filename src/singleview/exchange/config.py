@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy.exc import ArgumentError
 
 from singleview.db import sqlite_synchronous
 from singleview.governance.models import LocalRules, Suppression
@@ -76,12 +75,7 @@ class NodeConfig(BaseModel):
     @field_validator("database_url")
     @classmethod
     def _known_sqlite_options(cls, url: str) -> str:
-        try:
-            sqlite_synchronous(url)
-        except ArgumentError as error:
-            raise ValueError(
-                "not a database URL (like sqlite:///node.db or postgresql://user@host/name)"
-            ) from error
+        sqlite_synchronous(url)
         return url
 
     @field_validator("public_base_url")
