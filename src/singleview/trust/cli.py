@@ -35,7 +35,9 @@ from singleview.trust.register import (
 
 register_app = typer.Typer(help="The signed organisation register.", no_args_is_help=True)
 keys_app = typer.Typer(help="This node's Ed25519 signing keys.", no_args_is_help=True)
-console = Console()
+# Lines that name files are not wrapped: a wrapped path cannot be pasted or grepped, and a
+# long temporary path once split "serial 1" over two lines.
+console = Console(soft_wrap=True)
 
 PASSPHRASE = typer.Option(
     "--passphrase",
