@@ -1,4 +1,10 @@
-"""The single view as a Rich table, for ``singleview enquire`` and the demo."""
+"""The single view as a Rich table, for ``singleview enquire`` and the demo.
+
+Codes are shown as their vocabularies' labels ("Police public protection: Police incident",
+not ``police-public-protection: police-incident``), as the web pages show them: the demo's
+table is the first thing a newcomer reads. A code a vocabulary does not hold (a partner's
+newer one) is shown as it came.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from singleview.exchange.views import EnquiryView, PartnerView
+from singleview.standards.vocabulary import label_of
 
 _STYLE = {
     "known": "bold green",
@@ -26,29 +33,29 @@ def _details(partner: PartnerView) -> str:
         if involvement.period_end:
             period = f"{involvement.period_start.isoformat()} to {involvement.period_end}"
         line = (
-            f"{involvement.service_type}: {involvement.episode_type} "
+            f"{label_of('service-types', involvement.service_type)}: "
+            f"{label_of('episode-types', involvement.episode_type)} "
             f"({involvement.status}, {period})"
         )
         if involvement.professional is not None:
             who = involvement.professional
             phones = ", ".join(t.value for t in who.telecom)
-            line += f"; {who.name}" + (f" ({who.role})" if who.role else "")
+            role = label_of("practitioner-roles", who.role) if who.role else None
+            line += f"; {who.name}" + (f" ({role})" if role else "")
             line += f" {phones}" if phones else ""
         lines.append(line)
     if partner.contact is not None:
         phones = ", ".join(t.value for t in partner.contact.telecom)
         lines.append(f"Call: {partner.contact.name}" + (f", {phones}" if phones else ""))
     if partner.decision is not None and partner.decision.policy_id:
+        obligations = [label_of("obligations", o) for o in partner.decision.obligations]
         lines.append(
             f"Under {partner.decision.policy_id} v{partner.decision.policy_version}"
-            + (
-                f"; obligations: {', '.join(partner.decision.obligations)}"
-                if partner.decision.obligations
-                else ""
-            )
+            + (f"; obligations: {'; '.join(obligations)}" if obligations else "")
         )
     if partner.refusal_codes:
-        lines.append("Reasons: " + ", ".join(partner.refusal_codes))
+        reasons = [label_of("decision-reasons", c) for c in partner.refusal_codes]
+        lines.append("Reasons: " + "; ".join(reasons))
     return "\n".join(lines)
 
 
@@ -60,8 +67,10 @@ def single_view_table(view: EnquiryView) -> Group:
     heading = Text.assemble(
         ("Single view: ", "bold"),
         f"{' '.join(name.given_names)} {name.family_name} ({born}); ",
-        f"{view.purpose}" + (f" {view.case_reference}" if view.case_reference else ""),
-        f"; asked by {view.practitioner.name} ({view.practitioner.role}); ",
+        label_of("purposes", view.purpose)
+        + (f", case {view.case_reference}" if view.case_reference else ""),
+        f"; asked by {view.practitioner.name} "
+        f"({label_of('practitioner-roles', view.practitioner.role)}); ",
         ("complete" if view.complete else "still waiting for some partners", "italic"),
         f" after {view.elapsed_seconds:.2f} s",
     )
@@ -77,5 +86,6 @@ def single_view_table(view: EnquiryView) -> Group:
             _details(partner),
             "" if partner.elapsed_ms is None else f"{partner.elapsed_ms:.0f}",
         )
-    order = ", ".join(view.call_first) if view.call_first else "nobody"
+    names = {p.organisation_id: p.name for p in view.partners}
+    order = ", ".join(names.get(o, o) for o in view.call_first) if view.call_first else "nobody"
     return Group(heading, table, Text(f"Call first: {order}", style="bold"))
