@@ -86,3 +86,21 @@ def test_codes_are_shown_as_their_labels_and_call_first_names_partners() -> None
 
 def test_nobody_to_call_says_so() -> None:
     assert "Call first: nobody" in _printed(_view(ACADEMY, call_first=()))
+
+
+def test_a_narrow_terminal_cuts_no_email_address_short() -> None:
+    police = POLICE.model_copy(
+        update={
+            "contact": OrganisationContact(
+                name="Front door",
+                telecom=[{"system": "email", "value": "safeguarding@moorshire-police.example"}],
+            )
+        }
+    )
+    console = Console(record=True, width=80)
+    console.print(single_view_table(_view(police, call_first=("police",))))
+    printed = console.export_text()
+    assert "…" not in printed
+    # Folded over two lines of its cell, the address is still all there.
+    joined = "".join(line.split("│")[3].strip() for line in printed.splitlines() if "│" in line)
+    assert "safeguarding@moorshire-police.example" in joined

@@ -75,9 +75,11 @@ def single_view_table(view: EnquiryView) -> Group:
         f" after {view.elapsed_seconds:.2f} s",
     )
     table = Table(show_lines=True, expand=True)
-    table.add_column("Partner", ratio=2)
+    # "fold": a word longer than its column (an email address, an organisation id) breaks
+    # across lines rather than being cut short with an ellipsis: nothing to call is lost.
+    table.add_column("Partner", ratio=2, overflow="fold")
     table.add_column("Answer", ratio=3)
-    table.add_column("Involvements and who to call", ratio=6)
+    table.add_column("Involvements and who to call", ratio=6, overflow="fold")
     table.add_column("ms", justify="right", ratio=1)
     for partner in view.partners:
         table.add_row(
