@@ -9,16 +9,25 @@ from rich.console import Console
 from singleview.exchange.show import single_view_table
 from singleview.exchange.views import EnquiryView, PartnerView, Practitioner
 from singleview.standards.answer import DecisionSummary
-from singleview.standards.involvement import Involvement, OrganisationContact, Professional
-from singleview.standards.person import Person
+from singleview.standards.involvement import (
+    Involvement,
+    OrganisationContact,
+    Professional,
+    Telecom,
+)
 
-from .world import OMAR
+from .world import OMAR, person
+
+
+def _rendered(view: EnquiryView, width: int) -> str:
+    console = Console(record=True, width=width)
+    console.print(single_view_table(view))
+    return console.export_text()
 
 
 def _printed(view: EnquiryView) -> str:
-    console = Console(record=True, width=400)
-    console.print(single_view_table(view))
-    return " ".join(console.export_text().split())
+    """The table wide enough for no cell to wrap, its whitespace squeezed to single spaces."""
+    return " ".join(_rendered(view, width=400).split())
 
 
 def _view(*partners: PartnerView, call_first: tuple[str, ...]) -> EnquiryView:
@@ -30,7 +39,7 @@ def _view(*partners: PartnerView, call_first: tuple[str, ...]) -> EnquiryView:
         practitioner=Practitioner(id="sw-1", name="Alex Morgan", role="social-worker"),
         purpose="s47-enquiry",
         case_reference="S47-1",
-        person=Person.model_validate(OMAR),
+        person=person(OMAR),
         summary={p.state: 1 for p in partners},
         call_first=call_first,
         partners=partners,
@@ -93,13 +102,11 @@ def test_a_narrow_terminal_cuts_no_email_address_short() -> None:
         update={
             "contact": OrganisationContact(
                 name="Front door",
-                telecom=[{"system": "email", "value": "safeguarding@moorshire-police.example"}],
+                telecom=(Telecom(system="email", value="safeguarding@moorshire-police.example"),),
             )
         }
     )
-    console = Console(record=True, width=80)
-    console.print(single_view_table(_view(police, call_first=("police",))))
-    printed = console.export_text()
+    printed = _rendered(_view(police, call_first=("police",)), width=80)
     assert "…" not in printed
     # Folded over two lines of its cell, the address is still all there.
     joined = "".join(line.split("│")[3].strip() for line in printed.splitlines() if "│" in line)
